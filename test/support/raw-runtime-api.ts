@@ -138,12 +138,18 @@ export async function startRawRuntimeApi(options: RawRuntimeApiOptions = {}): Pr
       },
     );
     const rate = options.readBytesPerSecond;
+    // Throttle with a virtual clock: each read advances it by what the bytes "cost" at the configured rate,
+    // and the socket pauses while the clock runs ahead of real time. Unread bytes stay in the kernel, so the
+    // writer sees real TCP backpressure.
+    let readClock = performance.now();
     socket.on('data', (data: Buffer) => {
       parser.push(data);
-      if (rate) {
-        // Throttle: stay paused for as long as these bytes "cost" at the configured rate.
+      if (!rate) return;
+      readClock = Math.max(readClock, performance.now()) + (data.length / rate) * 1000;
+      const ahead = readClock - performance.now();
+      if (ahead > 2) {
         socket.pause();
-        setTimeout(() => socket.resume(), Math.ceil((data.length / rate) * 1000));
+        setTimeout(() => socket.resume(), ahead);
       }
     });
   });
