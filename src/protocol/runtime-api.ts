@@ -101,6 +101,5 @@ export const RuntimeErrorType = {
   malformedStreamingHandler: 'Runtime.MalformedStreamingHandler',
   invalidStreamingOperation: 'Runtime.InvalidStreamingOperation',
   unhandledPromiseRejection: 'Runtime.UnhandledPromiseRejection',
-  uncaughtException: 'Runtime.UncaughtException',
   exitError: 'Runtime.ExitError',
 } as const;

@@ -2,10 +2,17 @@
  * The runtime as Lambda sees it: the real bootstrap in a child process, talking to a Runtime API on a raw TCP
  * socket, so every byte it sends (request lines, headers, chunk framing, trailers) is checked as sent.
  */
+
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { headerValue } from '../../test/support/raw-http.js';
 import type { RecordedRequest } from '../../test/support/raw-runtime-api.js';
-import { type BootstrapRun, runBootstrap, stopAllBootstraps } from '../../test/support/run-bootstrap.js';
+import {
+  type BootstrapRun,
+  REPO_ROOT,
+  runBootstrap,
+  stopAllBootstraps,
+} from '../../test/support/run-bootstrap.js';
 import { decodeErrorBody, encodeErrorBody, parseErrorDocument } from '../protocol/index.js';
 
 afterEach(stopAllBootstraps);
@@ -435,5 +442,70 @@ describe('runtime behaviour over the wire', () => {
     });
     await served(run, 1);
     expect(posts(run)[0]!.body.toString()).toBe('hi there');
+  });
+});
+
+describe('entry points', () => {
+  const echo = {
+    'index.mjs': `export const handler = awslambda.streamifyResponse(async (event, stream) => {
+      stream.end(JSON.stringify({ entry: process.argv[1], execArgv: process.execArgv }));
+    });`,
+  };
+
+  it('runs through AWS_LAMBDA_EXEC_WRAPPER, keeping the managed runtime’s node binary and flags', async () => {
+    // Lambda calls the wrapper with the managed runtime's command line; sluice's bootstrap replaces its entry.
+    const run = await runBootstrap({
+      files: echo,
+      handler: 'index.handler',
+      invocations: [{ requestId: 'req-wrap', event: '{}' }],
+      command: [
+        path.join(REPO_ROOT, 'bin/sluice-exec-wrapper'),
+        process.execPath,
+        '--enable-source-maps',
+        '/var/runtime/index.mjs',
+      ],
+    });
+    await served(run, 1);
+    expect(JSON.parse(posts(run)[0]!.body.toString())).toEqual({
+      entry: path.join(REPO_ROOT, 'dist/runtime/bootstrap.js'),
+      execArgv: ['--enable-source-maps'],
+    });
+  });
+
+  it('runs as `sluice runtime`', async () => {
+    const run = await runBootstrap({
+      files: echo,
+      handler: 'index.handler',
+      invocations: [{ requestId: 'req-cli', event: '{}' }],
+      command: [process.execPath, path.join(REPO_ROOT, 'dist/cli/bin.js'), 'runtime'],
+    });
+    await served(run, 1);
+    expect(JSON.parse(posts(run)[0]!.body.toString()).entry).toBe(path.join(REPO_ROOT, 'dist/cli/bin.js'));
+  });
+
+  it('runs as a library call: new LambdaRuntime(handler).run()', async () => {
+    const run = await runBootstrap({
+      files: {
+        'main.mjs': `import { LambdaRuntime, streamingHandler } from ${JSON.stringify(path.join(REPO_ROOT, 'dist/index.js'))};
+          const handler = streamingHandler(async (event, writer) => { await writer.writeAndFinish('library ' + event.n); });
+          await new LambdaRuntime(handler).run();`,
+      },
+      handler: 'unused.handler',
+      invocations: [{ requestId: 'req-lib', event: '{"n":7}' }],
+      command: [process.execPath, 'main.mjs'],
+    });
+    await served(run, 1);
+    expect(posts(run)[0]!.body.toString()).toBe('library 7');
+  });
+
+  it('exits with a clear message when AWS_LAMBDA_RUNTIME_API is not set', async () => {
+    const run = await runBootstrap({
+      files: echo,
+      handler: 'index.handler',
+      invocations: [],
+      env: { AWS_LAMBDA_RUNTIME_API: '' },
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('AWS_LAMBDA_RUNTIME_API is not set');
   });
 });

@@ -25,8 +25,6 @@ export const RuntimeErrorCode = {
   userCodeSyntax: 'SLUICE_USER_CODE_SYNTAX_ERROR',
   malformedStreamingHandler: 'SLUICE_MALFORMED_STREAMING_HANDLER',
   unhandledRejection: 'SLUICE_UNHANDLED_REJECTION',
-  uncaughtException: 'SLUICE_UNCAUGHT_EXCEPTION',
-  invalidEvent: 'SLUICE_INVALID_EVENT',
 } as const;
 
 export type RuntimeErrorCode = (typeof RuntimeErrorCode)[keyof typeof RuntimeErrorCode];

@@ -1,0 +1,2 @@
+/** sluice/cli: the command line, as a library function. */
+export { runCli } from './run-cli.js';
