@@ -445,6 +445,57 @@ describe('runtime behaviour over the wire', () => {
   });
 });
 
+describe('GET /next', () => {
+  it('waits as long as the Runtime API takes to deliver an invocation (no timeout)', async () => {
+    const run = await runBootstrap({
+      files: { 'index.mjs': 'export const handler = async (event) => event;' },
+      handler: 'index.handler',
+      invocations: [],
+    });
+    await run.api.waitFor((requests) => requests.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    run.api.enqueue({ requestId: 'req-late', event: '{"late":true}' });
+    await served(run, 1);
+    expect(posts(run)[0]!.body.toString()).toBe('{"late":true}');
+  });
+
+  const required: Array<[string, string]> = [
+    ['Lambda-Runtime-Aws-Request-Id', 'without the Lambda-Runtime-Aws-Request-Id header'],
+    ['Lambda-Runtime-Deadline-Ms', 'without the Lambda-Runtime-Deadline-Ms header'],
+    ['Lambda-Runtime-Invoked-Function-Arn', 'without the Lambda-Runtime-Invoked-Function-Arn header'],
+  ];
+
+  it.each(required)('exits with a clear error when %s is missing', async (missing, message) => {
+    const headers: Array<[string, string]> = [
+      ['Content-Type', 'application/json'],
+      ['Lambda-Runtime-Aws-Request-Id', 'req-x'],
+      ['Lambda-Runtime-Deadline-Ms', String(Date.now() + 60_000)],
+      ['Lambda-Runtime-Invoked-Function-Arn', 'arn:aws:lambda:us-east-1:123456789012:function:test'],
+    ];
+    const run = await runBootstrap({
+      files: { 'index.mjs': 'export const handler = async () => 1;' },
+      handler: 'index.handler',
+      invocations: [
+        { requestId: 'req-x', event: '{}', headers: headers.filter(([name]) => name !== missing) },
+      ],
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain(message);
+    expect(posts(run)).toHaveLength(0);
+  });
+
+  it('exits promptly when the Runtime API goes away, as Lambda expects', async () => {
+    const run = await runBootstrap({
+      files: { 'index.mjs': 'export const handler = async () => 1;' },
+      handler: 'index.handler',
+      invocations: [],
+    });
+    await run.api.waitFor((requests) => requests.length === 1);
+    await run.api.close();
+    expect(await run.exited).toBe(1);
+  });
+});
+
 describe('entry points', () => {
   const echo = {
     'index.mjs': `export const handler = awslambda.streamifyResponse(async (event, stream) => {

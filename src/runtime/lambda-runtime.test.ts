@@ -337,6 +337,17 @@ describe('awslambda-style streaming handlers', () => {
     });
   });
 
+  it('has no finished() method, like AWS’s stream (handlers that call it fail there too)', async () => {
+    let kind = '';
+    await runOnce(
+      streamifyResponse(async (_event, stream) => {
+        kind = typeof (stream as unknown as { finished?: unknown }).finished;
+        stream.end();
+      }),
+    );
+    expect(kind).toBe('undefined');
+  });
+
   it('works as a pipeline() destination through gzip', async () => {
     const text = 'streamed and compressed '.repeat(2000);
     const record = asStream(

@@ -19,6 +19,8 @@ export interface QueuedInvocation {
   traceId?: string;
   clientContext?: string;
   cognitoIdentity?: string;
+  /** Replaces every header of the `/next` reply (to test how a runtime copes with a broken Runtime API). */
+  headers?: Array<[string, string]>;
 }
 
 export interface RecordedRequest extends RawRequest {
@@ -102,7 +104,7 @@ export async function startRawRuntimeApi(options: RawRuntimeApiOptions = {}): Pr
     if (invocation.clientContext) headers.push(['Lambda-Runtime-Client-Context', invocation.clientContext]);
     if (invocation.cognitoIdentity)
       headers.push(['Lambda-Runtime-Cognito-Identity', invocation.cognitoIdentity]);
-    writeReply(socket, 200, headers, Buffer.from(invocation.event));
+    writeReply(socket, 200, invocation.headers ?? headers, Buffer.from(invocation.event));
   };
 
   const server = createServer((socket) => {
