@@ -34,7 +34,7 @@ export function splitHandlerString(handler: string): { modulePath: string; expor
     );
   }
   const base = path.basename(handler);
-  const dir = handler.slice(0, handler.length - base.length);
+  const dir = handler.slice(0, handler.lastIndexOf(base));
   const dot = base.indexOf('.');
   if (dot <= 0 || dot === base.length - 1) throw malformed('Bad handler');
   return { modulePath: dir + base.slice(0, dot), exportPath: base.slice(dot + 1) };
@@ -112,7 +112,7 @@ export async function loadHandler(
         { cause: error },
       );
     }
-    const code = (error as { code?: unknown }).code;
+    const code = (error as { code?: unknown } | null | undefined)?.code;
     if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
       throw new LambdaRuntimeError(
         RuntimeErrorType.importModuleError,
@@ -124,7 +124,8 @@ export async function loadHandler(
     throw error;
   }
   const handler = resolveExport(moduleValue, exportPath);
-  if (handler === undefined || handler === null || handler === false) {
+  // Any falsy export reads as missing, as in AWS's runtime.
+  if (!handler) {
     throw new LambdaRuntimeError(
       RuntimeErrorType.handlerNotFound,
       RuntimeErrorCode.handlerNotFound,
