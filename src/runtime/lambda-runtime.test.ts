@@ -337,6 +337,20 @@ describe('awslambda-style streaming handlers', () => {
     });
   });
 
+  it('applies the highWaterMark option of streamifyResponse to the stream the handler writes to', async () => {
+    let highWaterMark = 0;
+    await runOnce(
+      streamifyResponse(
+        async (_event, stream) => {
+          highWaterMark = stream.writableHighWaterMark;
+          stream.end();
+        },
+        { highWaterMark: 1024 },
+      ),
+    );
+    expect(highWaterMark).toBe(1024);
+  });
+
   it('has no finished() method, like AWS’s stream (handlers that call it fail there too)', async () => {
     let kind = '';
     await runOnce(
