@@ -13,7 +13,18 @@ const LOCK = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(LOCK, 'utf8'));
 const packages = lock.packages;
 
-const OS = ['android', 'darwin', 'win32', 'linux', 'freebsd', 'openbsd', 'openharmony', 'sunos', 'aix', 'netbsd'];
+const OS = [
+  'android',
+  'darwin',
+  'win32',
+  'linux',
+  'freebsd',
+  'openbsd',
+  'openharmony',
+  'sunos',
+  'aix',
+  'netbsd',
+];
 const CPU = [
   ['arm64', 'arm64'],
   ['x64', 'x64'],
@@ -32,7 +43,8 @@ function constraints(name) {
   const cpu = CPU.find(([token]) => parts.includes(token))?.[1];
   if (!os || !cpu) return undefined;
   const entry = { os: [os], cpu: [cpu] };
-  if (os === 'linux') entry.libc = [parts.includes('musl') || parts.includes('musleabihf') ? 'musl' : 'glibc'];
+  if (os === 'linux')
+    entry.libc = [parts.includes('musl') || parts.includes('musleabihf') ? 'musl' : 'glibc'];
   return entry;
 }
 
