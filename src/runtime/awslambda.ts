@@ -97,6 +97,7 @@ export function streamifyResponse<THandler extends (...args: never[]) => unknown
  *   stream.end('ok');
  * });
  */
+// biome-ignore lint/complexity/noStaticOnlyClass: AWS's runtime exposes a class with a static from(); code calls HttpResponseStream.from.
 export class HttpResponseStream {
   static from<TStream extends LambdaResponseStream>(
     underlyingStream: TStream,
