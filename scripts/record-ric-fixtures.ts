@@ -105,6 +105,7 @@ for (const scenario of selected) {
     scenario: scenario.name,
     recordedWith: { runtime: 'aws-lambda-ric', version: installed, node: process.version },
     recordedOn: new Date().toISOString().slice(0, 10),
+    recordedIn: REPO_ROOT,
     taskRoot: relative(REPO_ROOT, scenarioTaskRoot(scenario)),
     handler: scenario.handler,
     exitCode: run.outcome === 'exited' ? run.exitCode : null,

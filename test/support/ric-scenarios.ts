@@ -128,10 +128,13 @@ export function scenarioRequestIds(scenario: Scenario): string[] {
 }
 
 /** The literal substitutions that make traffic independent of where the repository is checked out. */
-export function scenarioReplacements(scenario: Scenario): Array<[string, string]> {
+export function scenarioReplacements(
+  scenario: Scenario,
+  repoRoot: string = REPO_ROOT,
+): Array<[string, string]> {
   return [
-    [scenarioTaskRoot(scenario), '<task-root>'],
-    [REPO_ROOT, '<repo>'],
+    [`${repoRoot}/test/fixtures/ric-scenarios/${scenario.taskRoot}`, '<task-root>'],
+    [repoRoot, '<repo>'],
   ];
 }
 

@@ -97,7 +97,7 @@ describe('ric fixtures', () => {
       const fixture = readRicFixture(scenario.name);
       const again = normalizeTraffic(parseFixtureRequests(fixture.requests), {
         requestIds: scenarioRequestIds(scenario),
-        replacements: scenarioReplacements(scenario),
+        replacements: scenarioReplacements(scenario, fixture.recordedIn),
       });
       const { equal, diff } = compareTraffic(fixture.traffic, again);
       expect(equal, diff).toBe(true);

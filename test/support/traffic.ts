@@ -312,6 +312,11 @@ export interface RicFixture {
   recordedWith: { runtime: string; version: string; node: string };
   /** UTC date of the recording; kept when a re-recording produced the same content. */
   recordedOn: string;
+  /**
+   * Absolute path of the checkout it was recorded in. Request bodies and base64 trailers keep absolute paths
+   * (stack traces), so re-normalising the raw requests needs this root, not the current checkout's.
+   */
+  recordedIn: string;
   /** Relative to the repository root. */
   taskRoot: string;
   handler: string;
