@@ -99,7 +99,15 @@ export class HttpRuntimeClient implements RuntimeClient {
   ): Promise<{ response: IncomingMessage; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const req = this.request(method, path, headers);
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed while idle fails on reuse before the server saw anything;
+        // Node marks that case with reusedSocket. Only then is a retry safe, and only for GET /next.
+        if (method === 'GET' && req.reusedSocket && error.code === 'ECONNRESET') {
+          this.#send(method, path, headers, body).then(resolve, reject);
+        } else {
+          reject(error);
+        }
+      });
       req.on('response', (response) => {
         readBody(response).then((data) => resolve({ response, body: data }), reject);
       });
