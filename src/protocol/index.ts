@@ -15,6 +15,24 @@ export {
 } from './error-document.js';
 export { SluiceError } from './errors.js';
 export {
+  EVENT_STREAM_CONTENT_TYPE,
+  INVOKE_API_VERSION,
+  InvocationType,
+  InvokeApiPath,
+  type InvokeCompleteEvent,
+  InvokeHeader,
+  LATEST_VERSION,
+  LOG_TAIL_BYTES,
+  MAX_ASYNC_REQUEST_BYTES,
+  MAX_CLIENT_CONTEXT_BYTES,
+  MAX_SYNC_REQUEST_BYTES,
+  RESPONSE_STREAM_API_VERSION,
+  ResponseStreamEvent,
+  STREAM_BANDWIDTH_BURST_BYTES,
+  STREAM_BANDWIDTH_BYTES_PER_SECOND,
+  UNHANDLED_FUNCTION_ERROR,
+} from './invoke-api.js';
+export {
   encodePrelude,
   type HttpResponseMetadata,
   MAX_PRELUDE_SCAN_BYTES,
