@@ -403,6 +403,55 @@ describe('runtime behaviour over the wire', () => {
     expect(headerValue(request.trailers, 'Lambda-Runtime-Function-Error-Type')).toBe('Error');
   });
 
+  it('answers null when a buffered handler can never settle, as AWS does, and keeps serving', async () => {
+    // Regression: a handler awaiting a promise nothing would ever settle let the event loop empty, and the
+    // runtime process exited mid-invocation (the caller saw Runtime.ExitError instead of AWS's null).
+    const run = await runBootstrap({
+      files: {
+        'index.mjs': `let calls = 0;
+          export const handler = async () => (++calls === 1 ? new Promise(() => {}) : 'second');`,
+      },
+      handler: 'index.handler',
+      invocations: [
+        { requestId: 'req-never', event: '{}' },
+        { requestId: 'req-after', event: '{}' },
+      ],
+    });
+    await served(run, 2);
+    expect(posts(run).map((r) => [r.path, r.body.toString()])).toEqual([
+      ['/2018-06-01/runtime/invocation/req-never/response', 'null'],
+      ['/2018-06-01/runtime/invocation/req-after/response', '"second"'],
+    ]);
+    expect(run.output()).toMatch(/req-never\tWARN\tThe handler finished without a result/);
+  });
+
+  it('answers null for a synchronous handler that never calls back, as AWS does', async () => {
+    const run = await runBootstrap({
+      files: { 'index.js': "exports.handler = (event) => 'returned, not called back';" },
+      handler: 'index.handler',
+      invocations: [{ requestId: 'req-sync', event: '{}' }],
+    });
+    await served(run, 1);
+    expect(posts(run)[0]!.body.toString()).toBe('null');
+  });
+
+  it('ends the response of a streaming handler that can never settle', async () => {
+    const run = await runBootstrap({
+      files: {
+        'index.mjs': `export const handler = awslambda.streamifyResponse(async (event, stream) => {
+          awslambda.HttpResponseStream.from(stream, { statusCode: 202 });
+          await new Promise(() => {});
+        });`,
+      },
+      handler: 'index.handler',
+      invocations: [{ requestId: 'req-stuck', event: '{}' }],
+    });
+    await served(run, 1);
+    expect(posts(run)[0]!.body.toString('latin1')).toBe(`{"statusCode":202}${'\0'.repeat(8)}`);
+    expect(posts(run)[0]!.trailers).toEqual([]);
+    expect(run.output()).toMatch(/req-stuck\tWARN\tThe handler’s promise can never settle/);
+  });
+
   it('logs a non-202 reply to a streamed response and keeps serving', async () => {
     const run = await runBootstrap({
       files: {

@@ -167,7 +167,19 @@ export class LambdaRuntime {
           'Streaming does not support non-async handlers.',
         );
       }
-      if ((await result) !== undefined) console.warn('Streaming handlers ignore return values.');
+      const drained = whenEventLoopDrains();
+      const outcome = await Promise.race([
+        Promise.resolve(result).then((value) => ({ value })),
+        drained.promise.then(() => undefined),
+      ]).finally(drained.cancel);
+      if (outcome === undefined) {
+        // Nothing is left that could settle the handler's promise, so the process would exit mid-invocation.
+        console.warn(
+          'The handler’s promise can never settle: the event loop is empty. sluice ended the response stream.',
+        );
+      } else if (outcome.value !== undefined) {
+        console.warn('Streaming handlers ignore return values.');
+      }
       await endIfLeftOpen(stream);
     } catch (error) {
       fail(nonNull(error));
@@ -267,11 +279,20 @@ function serializeResult(result: unknown): string {
 function callBufferedHandler(handler: AnyHandler, event: unknown, context: LambdaContext): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const onBeforeExit = () => callback(null, null);
+    // The event loop is empty and the handler has not answered: it never will. AWS's runtime answers null
+    // then (its beforeExit listener); without this the process would exit mid-invocation.
+    const drained = whenEventLoopDrains();
+    drained.promise.then(() => {
+      if (settled) return;
+      console.warn(
+        'The handler finished without a result (no resolved promise, no callback) and nothing is pending: responding null, as AWS’s Node.js runtime does.',
+      );
+      callback(null, null);
+    });
     const callback = (error?: unknown, result?: unknown) => {
       if (settled) return;
       settled = true;
-      process.off('beforeExit', onBeforeExit);
+      drained.cancel();
       if (error !== undefined && error !== null) reject(error);
       else resolve(result);
     };
@@ -292,8 +313,19 @@ function callBufferedHandler(handler: AnyHandler, event: unknown, context: Lambd
         (result) => callback(null, result),
         (error: unknown) => callback(nonNull(error)),
       );
-    } else if (!settled) {
-      process.once('beforeExit', onBeforeExit);
     }
   });
+}
+
+/**
+ * Resolves when Node finds its event loop empty ('beforeExit'), i.e. when no pending work could still settle
+ * a handler's promise. `cancel()` removes the listener.
+ */
+function whenEventLoopDrains(): { promise: Promise<void>; cancel: () => void } {
+  let onBeforeExit = () => {};
+  const promise = new Promise<void>((resolve) => {
+    onBeforeExit = () => resolve();
+    process.once('beforeExit', onBeforeExit);
+  });
+  return { promise, cancel: () => process.off('beforeExit', onBeforeExit) };
 }
