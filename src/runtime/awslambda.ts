@@ -40,6 +40,13 @@ export type StreamifyHandler<TEvent = unknown> = (
   context: LambdaContext,
 ) => Promise<void>;
 
+/** What `streamifyResponse` accepts: a StreamifyHandler whose promise may carry a value (it is ignored). */
+export type StreamifyHandlerFunction<TEvent = unknown> = (
+  event: TEvent,
+  responseStream: LambdaResponseStream,
+  context: LambdaContext,
+) => Promise<unknown>;
+
 export interface StreamifyOptions {
   /** Bytes the response stream buffers before `write()` returns false. */
   highWaterMark?: number;
@@ -68,10 +75,11 @@ function platformGlobal(): AwsLambdaGlobal | undefined {
  *   responseStream.end('world');
  * });
  */
-export function streamifyResponse<THandler extends (...args: never[]) => unknown>(
-  handler: THandler,
-  options?: StreamifyOptions,
-): THandler {
+export function streamifyResponse<
+  // biome-ignore lint/suspicious/noExplicitAny: the event's type is the caller's to declare, as in @types/aws-lambda.
+  TEvent = any,
+  THandler extends StreamifyHandlerFunction<TEvent> = StreamifyHandlerFunction<TEvent>,
+>(handler: THandler, options?: StreamifyOptions): THandler {
   const platform = platformGlobal();
   if (platform) return platform.streamifyResponse(handler, options);
   const tagged = handler as unknown as Record<symbol, unknown>;
