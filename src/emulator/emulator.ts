@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ApiContext, FunctionEntry } from './api-context.js';
 import { sendAwsError, serviceException, unknownOperation } from './aws-errors.js';
 import { AWS_STREAM_BANDWIDTH, type BandwidthOptions } from './bandwidth.js';
@@ -13,8 +13,19 @@ import { type BuiltCode, buildFunctionCode } from './code-builder.js';
 import { sluiceRuntimeCommand } from './default-runtime.js';
 import { EnvironmentPool } from './environment-pool.js';
 import { EmulatorConfigError } from './errors.js';
-import { type FunctionConfig, type FunctionDefinition, resolveFunctionConfig } from './function-config.js';
+import {
+  type FunctionConfig,
+  type FunctionDefinition,
+  type FunctionUrlAuthType,
+  type InvokeMode,
+  resolveFunctionConfig,
+} from './function-config.js';
 import { matchInvokePath } from './function-name.js';
+import { resolveCredentials, type SigV4Credentials } from './http/credentials.js';
+import type { FrontContext } from './http/front-context.js';
+import { type FrontListener, FUNCTION_URL_PATH_PREFIX, matchFront, serveFront } from './http/fronts.js';
+import { type LocalInvokeOptions, resolveLocalInvoke } from './http/local-invoke.js';
+import { type RestApiDefinition, resolveRestApis } from './http/rest-routes.js';
 import { handleInvoke } from './invoke-api.js';
 import { type EmulatorLimits, resolveLimits } from './limits.js';
 import { type EmulatorLogger, safeLog, stderrLogger } from './logger.js';
@@ -53,6 +64,54 @@ export interface EmulatorOptions {
    * `application/vnd.amazon.eventstream`) or `function` (the function's stream content type). SDKs accept both.
    */
   responseStreamContentType?: 'eventstream' | 'function';
+  /**
+   * API Gateway REST APIs, served at `http://127.0.0.1:<port>/<stage>/<path>` and
+   * `http://<id>.execute-api.localhost:<port>/<stage>/<path>`.
+   */
+  apis?: readonly RestApiDefinition[];
+  /** The function the local `/invoke` endpoint runs; default: the only function, or the first. */
+  defaultFunction?: string;
+  /**
+   * Key pairs `AWS_IAM` function URLs accept. Default: `SLUICE_ACCESS_KEY_ID`/`SLUICE_SECRET_ACCESS_KEY` if
+   * set, else AWS's documented example pair (`AKIAIOSFODNN7EXAMPLE` / `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`),
+   * plus `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` if set.
+   */
+  credentials?: SigV4Credentials | readonly SigV4Credentials[];
+  /** Seconds a signature's `x-amz-date` may differ from the emulator's clock; default 300 (AWS's 5 minutes). */
+  signatureClockSkew?: number;
+  /**
+   * Also serve the local invoke endpoint on its own listener, as the Swift runtime's local server does
+   * (`true`: `LOCAL_LAMBDA_HOST`/`LOCAL_LAMBDA_PORT`/`LOCAL_LAMBDA_INVOCATION_ENDPOINT`, default
+   * `127.0.0.1:7000` and `/invoke`). The emulator's own port serves the endpoint path in any case.
+   */
+  localInvoke?: boolean | LocalInvokeOptions;
+  /**
+   * When a streamed HTTP response fails after its head was sent: `abort` (default) cuts the connection without
+   * the terminating chunk, so clients see a truncated body; `end` ends the body cleanly.
+   */
+  midStreamError?: 'abort' | 'end';
+  /** Environment read for credentials and `LOCAL_LAMBDA_*`; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Where the HTTP fronts of a running emulator are.
+ *
+ * @example
+ * const { functionUrls } = emulator.endpoints;
+ * await fetch(functionUrls.stream!.url);
+ */
+export interface EmulatorEndpoints {
+  /** The local invoke endpoint on the emulator's port, e.g. `http://127.0.0.1:49152/invoke`. */
+  invoke: string;
+  /** The local invoke endpoint on its dedicated listener (`localInvoke`), e.g. `http://127.0.0.1:7000/invoke`. */
+  localInvoke: string | undefined;
+  /** Each function URL: path style (`url`, works with any client) and host style (`hostUrl`, curl and browsers). */
+  functionUrls: Readonly<
+    Record<string, { url: string; hostUrl: string; authType: FunctionUrlAuthType; invokeMode: InvokeMode }>
+  >;
+  /** Each REST API's stage base URL, path style and host style. */
+  apis: readonly { id: string; name: string; stage: string; url: string; hostUrl: string }[];
 }
 
 /**
@@ -69,11 +128,14 @@ export interface Emulator {
   readonly port: number;
   /** The functions served, with defaults filled in. */
   readonly functions: readonly FunctionConfig[];
+  /** Function URLs, REST APIs and the local invoke endpoint. */
+  readonly endpoints: EmulatorEndpoints;
   /** Stops serving, kills every execution environment and waits until they exited, removes temporary builds. */
   close(): Promise<void>;
 }
 
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+const DEFAULT_SIGNATURE_CLOCK_SKEW_SECONDS = 300;
 
 /**
  * Starts the emulator: validates and builds every function (TypeScript/JavaScript entries are bundled with
@@ -111,6 +173,35 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const logger = options.logger ?? stderrLogger;
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
+  const env = options.env ?? process.env;
+  const apis = resolveRestApis(options.apis);
+  for (const api of apis) {
+    for (const route of api.routes) {
+      if (!names.has(route.function)) {
+        throw new EmulatorConfigError(
+          `API ${JSON.stringify(api.name)}, route ${route.method} ${route.path}: no function named ${JSON.stringify(route.function)}.`,
+        );
+      }
+    }
+  }
+  const defaultFunction = options.defaultFunction ?? configs[0]?.name;
+  if (defaultFunction !== undefined && !names.has(defaultFunction)) {
+    throw new EmulatorConfigError(
+      `defaultFunction ${JSON.stringify(defaultFunction)} is not a defined function.`,
+    );
+  }
+  const credentials = resolveCredentials(options.credentials, env);
+  const clockSkew = options.signatureClockSkew ?? DEFAULT_SIGNATURE_CLOCK_SKEW_SECONDS;
+  if (!(clockSkew >= 0)) {
+    throw new EmulatorConfigError(`signatureClockSkew must be a number of seconds ≥ 0; got ${clockSkew}.`);
+  }
+  const midStreamError = options.midStreamError ?? 'abort';
+  if (midStreamError !== 'abort' && midStreamError !== 'end') {
+    throw new EmulatorConfigError(
+      `midStreamError must be "abort" or "end"; got ${JSON.stringify(midStreamError)}.`,
+    );
+  }
+  const localInvoke = resolveLocalInvoke(options.localInvoke, env);
   const runtimeCommand = configs.some((config) => config.runtime === undefined) ? sluiceRuntimeCommand() : [];
 
   const built: BuiltCode[] = [];
@@ -152,9 +243,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
   };
 
+  const fronts: FrontContext = {
+    ...context,
+    credentials,
+    clockSkewMs: clockSkew * 1000,
+    apis,
+    invokeEndpoint: localInvoke.endpoint,
+    defaultFunction,
+    midStreamError,
+    functionNames: configs.map((config) => config.name),
+  };
+
   let closing = false;
-  const server: Server = createServer((req, res) => {
-    void route(context, req, res, closing).catch((error: unknown) => {
+  const handler = (listener: FrontListener) => (req: IncomingMessage, res: ServerResponse) => {
+    void route(fronts, req, res, closing, listener).catch((error: unknown) => {
       safeLog(logger, {
         functionName: '-',
         requestId: undefined,
@@ -165,30 +267,78 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         sendAwsError(res, randomUUID(), serviceException('The emulator failed to handle the request.'));
       else res.destroy();
     });
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  try {
+  };
+  const servers: Server[] = [];
+  const listen = async (server: Server, port: number, host: string) => {
+    servers.push(server);
+    server.on('clientError', answerClientError);
+    server.listen(port, host);
     await once(server, 'listening');
+    return (server.address() as AddressInfo).port;
+  };
+  const host = options.host ?? '127.0.0.1';
+  let port: number;
+  let localInvokePort: number | undefined;
+  try {
+    port = await listen(createServer(handler('main')), options.port ?? 0, host);
+    if (localInvoke.listen && !(localInvoke.port === port && localInvoke.host === host)) {
+      localInvokePort = await listen(
+        createServer(handler('local-invoke')),
+        localInvoke.port,
+        localInvoke.host,
+      );
+    }
   } catch (error) {
+    for (const server of servers) server.close();
     await Promise.all([...entries.values()].map((entry) => entry.pool.close()));
     await Promise.all(built.map((code) => code.dispose()));
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
-  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const urlHost = hostForUrl(host);
+  const url = `http://${urlHost}:${port}`;
+  const endpoints: EmulatorEndpoints = {
+    invoke: `${url}${localInvoke.endpoint}`,
+    localInvoke:
+      localInvokePort === undefined
+        ? localInvoke.listen
+          ? `${url}${localInvoke.endpoint}`
+          : undefined
+        : `http://${hostForUrl(localInvoke.host)}:${localInvokePort}${localInvoke.endpoint}`,
+    functionUrls: Object.fromEntries(
+      configs
+        .filter((config) => config.url !== undefined)
+        .map((config) => [
+          config.name,
+          {
+            url: `${url}${FUNCTION_URL_PATH_PREFIX}${config.name}/`,
+            hostUrl: `http://${config.name}.lambda-url.localhost:${port}/`,
+            authType: config.url!.authType,
+            invokeMode: config.url!.invokeMode,
+          },
+        ]),
+    ),
+    apis: apis.map((api) => ({
+      id: api.id,
+      name: api.name,
+      stage: api.stage,
+      url: `${url}/${api.stage}`,
+      hostUrl: `http://${api.id}.execute-api.localhost:${port}/${api.stage}`,
+    })),
+  };
 
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     functions: configs,
+    endpoints,
     close: () => {
       closed ??= (async () => {
         closing = true;
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+        const stopped = Promise.all(
+          servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+        );
+        for (const server of servers) server.closeAllConnections();
         await Promise.all([...entries.values()].map((entry) => entry.pool.close()));
         await Promise.allSettled([...background]);
         await stopped;
@@ -199,17 +349,41 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   };
 }
 
+function hostForUrl(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Answers a request Node could not parse before closing the connection: 431 for headers over Node's limit
+ * (16 KB), 400 otherwise (Node's own behaviour without a `clientError` listener).
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 async function route(
-  context: ApiContext,
+  context: FrontContext,
   req: IncomingMessage,
   res: ServerResponse,
   closing: boolean,
+  listener: FrontListener,
 ): Promise<void> {
   const requestId = randomUUID();
   req.on('error', () => {});
   res.on('error', () => {});
   if (closing) {
     sendAwsError(res, requestId, serviceException('The emulator is shutting down.'));
+    return;
+  }
+  const front = matchFront(context, req.method ?? 'GET', req.headers.host, req.url ?? '/', listener);
+  if (front) {
+    await serveFront(context, front, req, res, requestId);
     return;
   }
   const path = (req.url ?? '/').split('?', 1)[0] ?? '/';

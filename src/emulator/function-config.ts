@@ -15,6 +15,77 @@ import { EmulatorConfigError } from './errors.js';
 export type InvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
 
 /**
+ * How a function URL authenticates callers (Lambda's `AuthType`).
+ *
+ * @example
+ * const auth: FunctionUrlAuthType = 'AWS_IAM';
+ */
+export type FunctionUrlAuthType = 'NONE' | 'AWS_IAM';
+
+/**
+ * A function URL's CORS settings (Lambda's `Cors`, camel-cased).
+ *
+ * @example
+ * const cors: FunctionUrlCors = { allowOrigins: ['https://app.example'], allowMethods: ['GET', 'POST'], maxAge: 300 };
+ */
+export interface FunctionUrlCors {
+  /** `Access-Control-Allow-Credentials`; default false. */
+  allowCredentials?: boolean;
+  /** `Access-Control-Allow-Headers` of preflight answers (≤ 100). */
+  allowHeaders?: readonly string[];
+  /** `Access-Control-Allow-Methods` of preflight answers (≤ 6, e.g. `GET`, `POST`, `*`). */
+  allowMethods?: readonly string[];
+  /** Origins allowed (≤ 100): exact origins, `*`, or one wildcard (`https://*.example.com`). */
+  allowOrigins?: readonly string[];
+  /** `Access-Control-Expose-Headers` of responses (≤ 100). */
+  exposeHeaders?: readonly string[];
+  /** `Access-Control-Max-Age` of preflight answers, seconds, 0–86400. */
+  maxAge?: number;
+}
+
+/**
+ * A function URL (Lambda's `FunctionUrlConfig`). The URL is served at
+ * `http://<FunctionName>.lambda-url.localhost:<port>/…` and `http://127.0.0.1:<port>/lambda-url/<FunctionName>/…`.
+ *
+ * @example
+ * const url: FunctionUrlDefinition = { authType: 'AWS_IAM', invokeMode: 'RESPONSE_STREAM', cors: { allowOrigins: ['*'] } };
+ */
+export interface FunctionUrlDefinition {
+  /** Default `NONE`. `AWS_IAM` requires SigV4-signed requests (signing name `lambda`). */
+  authType?: FunctionUrlAuthType;
+  /** Default: the function's `invokeMode` (itself `BUFFERED` by default). */
+  invokeMode?: InvokeMode;
+  cors?: FunctionUrlCors;
+}
+
+/**
+ * CORS settings with defaults filled in.
+ *
+ * @example
+ * config.url?.cors?.allowOrigins; // ['*']
+ */
+export interface FunctionUrlCorsConfig {
+  readonly allowCredentials: boolean;
+  readonly allowHeaders: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowOrigins: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAge: number | undefined;
+}
+
+/**
+ * A function URL with defaults filled in.
+ *
+ * @example
+ * config.url; // { authType: 'NONE', invokeMode: 'RESPONSE_STREAM', cors: undefined }
+ */
+export interface FunctionUrlConfig {
+  readonly authType: FunctionUrlAuthType;
+  readonly invokeMode: InvokeMode;
+  readonly cors: FunctionUrlCorsConfig | undefined;
+}
+
+/**
  * A function as the user declares it.
  *
  * @example
@@ -57,6 +128,8 @@ export interface FunctionDefinition {
   environment?: Readonly<Record<string, string>>;
   /** Default `BUFFERED`. */
   invokeMode?: InvokeMode;
+  /** A function URL for the function; none by default. */
+  url?: FunctionUrlDefinition;
   /**
    * Concurrent invocations this function may run (one execution environment each); beyond it callers get
    * `TooManyRequestsException`. Default 10. 0 throttles every invocation, as on Lambda.
@@ -85,6 +158,8 @@ export interface FunctionConfig {
   readonly environment: Readonly<Record<string, string>>;
   readonly invokeMode: InvokeMode;
   readonly reservedConcurrency: number;
+  /** The function URL, if it has one. */
+  readonly url: FunctionUrlConfig | undefined;
 }
 
 /**
@@ -234,6 +309,7 @@ export function resolveFunctionConfig(
     name,
     code,
     codeKind,
+    url: resolveUrl(name, definition.url, invokeMode),
     handler,
     runtime,
     timeout: inRange(name, 'timeout', definition.timeout, FUNCTION_DEFAULTS.timeout, 0.001, 900, false),
@@ -258,4 +334,59 @@ export function resolveFunctionConfig(
       true,
     ),
   };
+}
+
+function stringList(name: string, field: string, value: unknown, max: number, maxLength: number): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > max) {
+    fail(name, `${field} must be an array of at most ${max} strings.`);
+  }
+  for (const item of value) {
+    if (typeof item !== 'string' || item.length === 0 || item.length > maxLength) {
+      fail(
+        name,
+        `${field} items must be strings of 1 to ${maxLength} characters; got ${JSON.stringify(item)}.`,
+      );
+    }
+  }
+  return [...(value as string[])];
+}
+
+/** Validates a function URL with AWS's `CreateFunctionUrlConfig` constraints. */
+function resolveUrl(
+  name: string,
+  url: FunctionUrlDefinition | undefined,
+  functionInvokeMode: InvokeMode,
+): FunctionUrlConfig | undefined {
+  if (url === undefined) return undefined;
+  if (typeof url !== 'object' || url === null)
+    fail(name, 'url must be an object ({ authType, invokeMode, cors }).');
+  const authType = url.authType ?? 'NONE';
+  if (authType !== 'NONE' && authType !== 'AWS_IAM') {
+    fail(name, `url.authType must be NONE or AWS_IAM; got ${JSON.stringify(authType)}.`);
+  }
+  const invokeMode = url.invokeMode ?? functionInvokeMode;
+  if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM') {
+    fail(name, `url.invokeMode must be BUFFERED or RESPONSE_STREAM; got ${JSON.stringify(invokeMode)}.`);
+  }
+  let cors: FunctionUrlCorsConfig | undefined;
+  if (url.cors !== undefined) {
+    const c = url.cors;
+    if (typeof c !== 'object' || c === null) fail(name, 'url.cors must be an object.');
+    if (c.allowCredentials !== undefined && typeof c.allowCredentials !== 'boolean') {
+      fail(name, 'url.cors.allowCredentials must be true or false.');
+    }
+    cors = {
+      allowCredentials: c.allowCredentials ?? false,
+      allowHeaders: stringList(name, 'url.cors.allowHeaders', c.allowHeaders, 100, 1024),
+      allowMethods: stringList(name, 'url.cors.allowMethods', c.allowMethods, 6, 6).map((method) =>
+        method.toUpperCase(),
+      ),
+      allowOrigins: stringList(name, 'url.cors.allowOrigins', c.allowOrigins, 100, 253),
+      exposeHeaders: stringList(name, 'url.cors.exposeHeaders', c.exposeHeaders, 100, 1024),
+      maxAge:
+        c.maxAge === undefined ? undefined : inRange(name, 'url.cors.maxAge', c.maxAge, 0, 0, 86400, true),
+    };
+  }
+  return { authType, invokeMode, cors };
 }

@@ -1,6 +1,6 @@
 /**
  * sluice/emulator: a local Lambda service that streams. Real AWS clients (the SDKs' `Invoke` and
- * `InvokeWithResponseStream`) talk to it unchanged; real runtimes (sluice's own, AWS's Node runtime client, a
+ * `InvokeWithResponseStream`, HTTP clients of function URLs and API Gateway REST APIs) talk to it unchanged; real runtimes (sluice's own, AWS's Node runtime client, a
  * compiled `bootstrap`) run in it through the Runtime API.
  *
  * @example
@@ -12,7 +12,7 @@
  */
 export { AWS_STREAM_BANDWIDTH, type BandwidthOptions, TokenBucket } from './bandwidth.js';
 export { type BuiltCode, buildFunctionCode, lambdaBundleOptions } from './code-builder.js';
-export { type Emulator, type EmulatorOptions, startEmulator } from './emulator.js';
+export { type Emulator, type EmulatorEndpoints, type EmulatorOptions, startEmulator } from './emulator.js';
 export {
   CodeBuildError,
   EmulatorClosedError,
@@ -32,11 +32,17 @@ export {
   FUNCTION_DEFAULTS,
   type FunctionConfig,
   type FunctionDefinition,
+  type FunctionUrlAuthType,
+  type FunctionUrlConfig,
+  type FunctionUrlCors,
+  type FunctionUrlCorsConfig,
+  type FunctionUrlDefinition,
   type InvokeMode,
   RESERVED_ENVIRONMENT_KEYS,
   resolveFunctionConfig,
 } from './function-config.js';
 export { functionArn, parseFunctionName, resolveInvokeTarget } from './function-name.js';
+export * from './http/index.js';
 export { DEFAULT_LIMITS, type EmulatorLimits } from './limits.js';
 export { LogTail } from './log-tail.js';
 export { type EmulatorLogger, formatLogEntry, type LogEntry, stderrLogger } from './logger.js';
