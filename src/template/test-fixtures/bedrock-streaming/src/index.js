@@ -1,0 +1,3 @@
+exports.handler = awslambda.streamifyResponse(async (_event, responseStream) => {
+  responseStream.end();
+});

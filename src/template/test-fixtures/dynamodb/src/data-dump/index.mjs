@@ -1,0 +1,3 @@
+export const handler = awslambda.streamifyResponse(async (_event, responseStream) => {
+  responseStream.end();
+});
