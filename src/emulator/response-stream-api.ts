@@ -26,6 +26,7 @@ import { sendAwsError, tooManyRequests } from './aws-errors.js';
 import { TokenBucket } from './bandwidth.js';
 import { encodeInvokeComplete, encodePayloadChunk, MAX_PAYLOAD_CHUNK_BYTES } from './event-stream.js';
 import type { InvocationResult } from './invocation.js';
+import { waitForDrain } from './wait-for-drain.js';
 
 /**
  * The `InvokeComplete` payload for an invocation's result. Exact values on AWS are unconfirmed
@@ -45,20 +46,6 @@ export function invokeCompleteFor(result: InvocationResult, logTail: boolean): I
   }
   if (logTail) event.LogResult = result.logTail.toString('base64');
   return event;
-}
-
-/** Waits until the response can take more bytes, or is gone. */
-function drained(res: ServerResponse): Promise<void> {
-  if (res.destroyed || !res.writableNeedDrain) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 /**
@@ -120,7 +107,7 @@ export async function handleResponseStream(
       const piece = output.subarray(offset, offset + MAX_PAYLOAD_CHUNK_BYTES);
       // Lambda shapes the function's bytes, not the framing around them.
       if (bucket) await bucket.take(piece.byteLength);
-      if (!res.write(encodePayloadChunk(piece))) await drained(res);
+      if (!res.write(encodePayloadChunk(piece))) await waitForDrain(res);
     }
   }
   const result = await invocation.result;

@@ -23,6 +23,7 @@ import type { ServerResponse } from 'node:http';
 import { DEFAULT_STREAM_CONTENT_TYPE, MAX_PRELUDE_SCAN_BYTES } from '../../protocol/index.js';
 import { type BandwidthOptions, TokenBucket } from '../bandwidth.js';
 import type { Invocation, InvocationResult } from '../invocation.js';
+import { waitForDrain } from '../wait-for-drain.js';
 import type { HeaderList } from './cors.js';
 import { PreludeReader } from './prelude-reader.js';
 import { headFromMetadata, isPreludeContentType, writeHead } from './response-head.js';
@@ -63,19 +64,6 @@ export interface StreamResponseOptions {
   log: (message: string) => void;
   /** Answers a failure before the head was sent. */
   failBeforeHead: (failure: StreamFailure) => void;
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  if (res.destroyed || !res.writableNeedDrain) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 function errorSummary(result: InvocationResult): string {
@@ -175,7 +163,7 @@ export async function streamResponse(options: StreamResponseOptions): Promise<vo
     // Lambda shapes the function's bytes (6 MiB burst, then 2 MiB/s) when bandwidth shaping is on.
     if (bucket) await bucket.take(piece.byteLength);
     sent += piece.byteLength;
-    if (!res.write(piece)) await drained(res);
+    if (!res.write(piece)) await waitForDrain(res);
   };
 
   for await (const chunk of invocation.body) {
