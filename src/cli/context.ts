@@ -10,6 +10,8 @@
 export interface CliIo {
   /** Standard output: results (paths, tables). */
   out(text: string): void;
+  /** Standard output for raw bytes (a function's response); default: `out` with the bytes as UTF-8. */
+  outBytes?(bytes: Uint8Array): void;
   /** Standard error: progress, warnings, errors. */
   err(text: string): void;
   /** The directory relative paths resolve against. */

@@ -19,6 +19,9 @@ const USAGE = `sluice ${SLUICE_VERSION}: AWS Lambda response streaming for TypeS
 
 Usage:
   sluice init [name]        Scaffold a streaming TypeScript function (function URL or API Gateway)
+  sluice dev [target]       Serve a template's functions locally (function URLs, API routes, the Lambda
+                            API, /invoke), streaming, rebuilding on change
+  sluice invoke <function>  Invoke a function through sluice dev and print its response as it arrives
   sluice archive [target]   Bundle functions into reproducible zips for SAM or aws lambda create-function
   sluice runtime            Run the Lambda runtime loop for $_HANDLER in $LAMBDA_TASK_ROOT
                             (what an execution environment's bootstrap runs)
@@ -37,6 +40,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const { initCommand, INIT_USAGE } = await import('./commands/init.js');
     return { run: initCommand, usage: INIT_USAGE };
   },
+  dev: async () => {
+    const { devCommand, DEV_USAGE } = await import('./commands/dev.js');
+    return { run: devCommand, usage: DEV_USAGE };
+  },
+  invoke: async () => {
+    const { invokeCommand, INVOKE_USAGE } = await import('./commands/invoke.js');
+    return { run: invokeCommand, usage: INVOKE_USAGE };
+  },
   archive: async () => {
     const { archiveCommand, ARCHIVE_USAGE } = await import('./commands/archive.js');
     return { run: archiveCommand, usage: ARCHIVE_USAGE };
@@ -47,6 +58,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
 };
 
+const writeStdout = (text: string): void => {
+  process.stdout.write(text);
+};
+
 /**
  * Runs the CLI with `argv` (without the node binary and script). Resolves with the exit code; never rejects.
  *
@@ -55,7 +70,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
  */
 export async function runCli(
   argv: string[],
-  out: (text: string) => void = (text) => process.stdout.write(text),
+  out: (text: string) => void = writeStdout,
   options: Partial<Omit<CliIo, 'out'>> = {},
 ): Promise<number> {
   const io: CliIo = {
@@ -63,6 +78,8 @@ export async function runCli(
     err: options.err ?? ((text) => process.stderr.write(text)),
     cwd: options.cwd ?? process.cwd(),
   };
+  if (options.outBytes) io.outBytes = options.outBytes;
+  else if (out === writeStdout) io.outBytes = (bytes) => process.stdout.write(bytes);
   const [name, ...rest] = argv;
   switch (name) {
     case undefined:

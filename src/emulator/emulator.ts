@@ -12,7 +12,7 @@ import { AWS_STREAM_BANDWIDTH, type BandwidthOptions } from './bandwidth.js';
 import { type BuiltCode, buildFunctionCode } from './code-builder.js';
 import { sluiceRuntimeCommand } from './default-runtime.js';
 import { EnvironmentPool } from './environment-pool.js';
-import { EmulatorConfigError } from './errors.js';
+import { EmulatorClosedError, EmulatorConfigError } from './errors.js';
 import {
   type FunctionConfig,
   type FunctionDefinition,
@@ -25,7 +25,7 @@ import { resolveCredentials, type SigV4Credentials } from './http/credentials.js
 import type { FrontContext } from './http/front-context.js';
 import { type FrontListener, FUNCTION_URL_PATH_PREFIX, matchFront, serveFront } from './http/fronts.js';
 import { type LocalInvokeOptions, resolveLocalInvoke } from './http/local-invoke.js';
-import { type RestApiDefinition, resolveRestApis } from './http/rest-routes.js';
+import { type RestApi, type RestApiDefinition, resolveRestApis } from './http/rest-routes.js';
 import { handleInvoke } from './invoke-api.js';
 import { type EmulatorLimits, resolveLimits } from './limits.js';
 import { type EmulatorLogger, safeLog, stderrLogger } from './logger.js';
@@ -130,8 +130,42 @@ export interface Emulator {
   readonly functions: readonly FunctionConfig[];
   /** Function URLs, REST APIs and the local invoke endpoint. */
   readonly endpoints: EmulatorEndpoints;
+  /**
+   * Replaces the functions and APIs served, on the same listeners (what `sluice dev` does when sources change).
+   * The new definitions are validated and built first: if that fails it rejects (`EmulatorConfigError`,
+   * `CodeBuildError`) and the current ones keep serving. Then new requests go to the new definitions, each
+   * in fresh execution environments; the old environments finish the invocations they are running and stop
+   * (idle ones stop at once). Omitted fields keep their current value; with no argument at all, every
+   * function is rebuilt from its source and its environments recycled. Resolves once the new definitions
+   * serve (not when the old environments are gone).
+   */
+  reload(update?: EmulatorReload): Promise<void>;
   /** Stops serving, kills every execution environment and waits until they exited, removes temporary builds. */
   close(): Promise<void>;
+}
+
+/**
+ * What {@link Emulator.reload} replaces.
+ *
+ * @example
+ * await emulator.reload({ functions: [{ name: 'stream', code: './dist/stream' }], apis: [] });
+ */
+export interface EmulatorReload {
+  functions?: readonly FunctionDefinition[];
+  apis?: readonly RestApiDefinition[];
+  /** Default: the current default function if it is still defined, else the first function. */
+  defaultFunction?: string;
+}
+
+/** The functions and APIs being served, built and ready. */
+interface Served {
+  definitions: readonly FunctionDefinition[];
+  apiDefinitions: readonly RestApiDefinition[];
+  configs: readonly FunctionConfig[];
+  entries: Map<string, FunctionEntry>;
+  built: BuiltCode[];
+  apis: RestApi[];
+  defaultFunction: string | undefined;
 }
 
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
@@ -158,13 +192,6 @@ const DEFAULT_SIGNATURE_CLOCK_SKEW_SECONDS = 300;
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const cwd = options.cwd ?? process.cwd();
-  const configs = (options.functions ?? []).map((definition) => resolveFunctionConfig(definition, cwd));
-  const names = new Set<string>();
-  for (const config of configs) {
-    if (names.has(config.name))
-      throw new EmulatorConfigError(`Function ${JSON.stringify(config.name)} is defined twice.`);
-    names.add(config.name);
-  }
   const limits = resolveLimits(options.limits);
   const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
   if (!(idleTimeout > 0))
@@ -174,22 +201,68 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const env = options.env ?? process.env;
-  const apis = resolveRestApis(options.apis);
-  for (const api of apis) {
-    for (const route of api.routes) {
-      if (!names.has(route.function)) {
-        throw new EmulatorConfigError(
-          `API ${JSON.stringify(api.name)}, route ${route.method} ${route.path}: no function named ${JSON.stringify(route.function)}.`,
-        );
+
+  /** Validates and builds a set of functions and APIs; on failure nothing is left running. */
+  const prepare = async (
+    definitions: readonly FunctionDefinition[],
+    apiDefinitions: readonly RestApiDefinition[],
+    defaultFunctionOption: string | undefined,
+    fallbackDefault: string | undefined,
+  ): Promise<Served> => {
+    const configs = definitions.map((definition) => resolveFunctionConfig(definition, cwd));
+    const names = new Set<string>();
+    for (const config of configs) {
+      if (names.has(config.name))
+        throw new EmulatorConfigError(`Function ${JSON.stringify(config.name)} is defined twice.`);
+      names.add(config.name);
+    }
+    const apis = resolveRestApis(apiDefinitions);
+    for (const api of apis) {
+      for (const route of api.routes) {
+        if (!names.has(route.function)) {
+          throw new EmulatorConfigError(
+            `API ${JSON.stringify(api.name)}, route ${route.method} ${route.path}: no function named ${JSON.stringify(route.function)}.`,
+          );
+        }
       }
     }
-  }
-  const defaultFunction = options.defaultFunction ?? configs[0]?.name;
-  if (defaultFunction !== undefined && !names.has(defaultFunction)) {
-    throw new EmulatorConfigError(
-      `defaultFunction ${JSON.stringify(defaultFunction)} is not a defined function.`,
-    );
-  }
+    const defaultFunction =
+      defaultFunctionOption ??
+      (fallbackDefault !== undefined && names.has(fallbackDefault) ? fallbackDefault : configs[0]?.name);
+    if (defaultFunction !== undefined && !names.has(defaultFunction)) {
+      throw new EmulatorConfigError(
+        `defaultFunction ${JSON.stringify(defaultFunction)} is not a defined function.`,
+      );
+    }
+    const runtimeCommand = configs.some((config) => config.runtime === undefined)
+      ? sluiceRuntimeCommand()
+      : [];
+    const built: BuiltCode[] = [];
+    const entries = new Map<string, FunctionEntry>();
+    try {
+      for (const config of configs) {
+        const code = await buildFunctionCode(config);
+        built.push(code);
+        const pool = new EnvironmentPool({
+          config,
+          code,
+          region,
+          accountId,
+          logger,
+          runtimeCommand,
+          bufferedResponseLimit: limits.bufferedResponseBytes,
+          idleTimeoutMs: idleTimeout * 1000,
+        });
+        entries.set(config.name, { config, pool });
+      }
+    } catch (error) {
+      await Promise.all([...entries.values()].map((entry) => entry.pool.close()));
+      await Promise.all(built.map((code) => code.dispose()));
+      throw error;
+    }
+    return { definitions, apiDefinitions, configs, entries, built, apis, defaultFunction };
+  };
+
   const credentials = resolveCredentials(options.credentials, env);
   const clockSkew = options.signatureClockSkew ?? DEFAULT_SIGNATURE_CLOCK_SKEW_SECONDS;
   if (!(clockSkew >= 0)) {
@@ -202,31 +275,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     );
   }
   const localInvoke = resolveLocalInvoke(options.localInvoke, env);
-  const runtimeCommand = configs.some((config) => config.runtime === undefined) ? sluiceRuntimeCommand() : [];
-
-  const built: BuiltCode[] = [];
-  const entries = new Map<string, FunctionEntry>();
-  try {
-    for (const config of configs) {
-      const code = await buildFunctionCode(config);
-      built.push(code);
-      const pool = new EnvironmentPool({
-        config,
-        code,
-        region,
-        accountId,
-        logger,
-        runtimeCommand,
-        bufferedResponseLimit: limits.bufferedResponseBytes,
-        idleTimeoutMs: idleTimeout * 1000,
-      });
-      entries.set(config.name, { config, pool });
-    }
-  } catch (error) {
-    await Promise.all([...entries.values()].map((entry) => entry.pool.close()));
-    await Promise.all(built.map((code) => code.dispose()));
-    throw error;
-  }
+  let served = await prepare(options.functions ?? [], options.apis ?? [], options.defaultFunction, undefined);
+  /** Pools (and their builds) replaced by a reload, until their environments are gone. */
+  const retiring = new Set<{ pools: EnvironmentPool[]; done: Promise<void> }>();
 
   const background = new Set<Promise<unknown>>();
   const context: ApiContext = {
@@ -236,7 +287,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     logger,
     bandwidth,
     responseStreamContentType: options.responseStreamContentType ?? 'eventstream',
-    lookup: (name) => entries.get(name),
+    lookup: (name) => served.entries.get(name),
     track: (task) => {
       const tracked = task.catch(() => {}).finally(() => background.delete(tracked));
       background.add(tracked);
@@ -247,11 +298,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ...context,
     credentials,
     clockSkewMs: clockSkew * 1000,
-    apis,
+    apis: served.apis,
     invokeEndpoint: localInvoke.endpoint,
-    defaultFunction,
+    defaultFunction: served.defaultFunction,
     midStreamError,
-    functionNames: configs.map((config) => config.name),
+    functionNames: served.configs.map((config) => config.name),
   };
 
   let closing = false;
@@ -290,20 +341,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     }
   } catch (error) {
     for (const server of servers) server.close();
-    await Promise.all([...entries.values()].map((entry) => entry.pool.close()));
-    await Promise.all(built.map((code) => code.dispose()));
+    await Promise.all([...served.entries.values()].map((entry) => entry.pool.close()));
+    await Promise.all(served.built.map((code) => code.dispose()));
     throw error;
   }
   const urlHost = hostForUrl(host);
   const url = `http://${urlHost}:${port}`;
-  const endpoints: EmulatorEndpoints = {
+  const localInvokeUrl =
+    localInvokePort === undefined
+      ? localInvoke.listen
+        ? `${url}${localInvoke.endpoint}`
+        : undefined
+      : `http://${hostForUrl(localInvoke.host)}:${localInvokePort}${localInvoke.endpoint}`;
+  const endpointsOf = ({ configs, apis }: Served): EmulatorEndpoints => ({
     invoke: `${url}${localInvoke.endpoint}`,
-    localInvoke:
-      localInvokePort === undefined
-        ? localInvoke.listen
-          ? `${url}${localInvoke.endpoint}`
-          : undefined
-        : `http://${hostForUrl(localInvoke.host)}:${localInvokePort}${localInvoke.endpoint}`,
+    localInvoke: localInvokeUrl,
     functionUrls: Object.fromEntries(
       configs
         .filter((config) => config.url !== undefined)
@@ -324,25 +376,75 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       url: `${url}/${api.stage}`,
       hostUrl: `http://${api.id}.execute-api.localhost:${port}/${api.stage}`,
     })),
+  });
+  let endpoints = endpointsOf(served);
+
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = async (update: EmulatorReload): Promise<void> => {
+    if (closing) throw new EmulatorClosedError();
+    const next = await prepare(
+      update.functions ?? served.definitions,
+      update.apis ?? served.apiDefinitions,
+      update.defaultFunction,
+      served.defaultFunction,
+    );
+    if (closing) {
+      await Promise.all([...next.entries.values()].map((entry) => entry.pool.close()));
+      await Promise.all(next.built.map((code) => code.dispose()));
+      throw new EmulatorClosedError();
+    }
+    const previous = served;
+    served = next;
+    endpoints = endpointsOf(next);
+    fronts.apis = next.apis;
+    fronts.defaultFunction = next.defaultFunction;
+    fronts.functionNames = next.configs.map((config) => config.name);
+    const pools = [...previous.entries.values()].map((entry) => entry.pool);
+    const retired = {
+      pools,
+      done: Promise.all(pools.map((pool) => pool.retire()))
+        .then(() => Promise.all(previous.built.map((code) => code.dispose())))
+        .then(
+          () => {},
+          () => {},
+        )
+        .finally(() => retiring.delete(retired)),
+    };
+    retiring.add(retired);
   };
 
   let closed: Promise<void> | undefined;
   return {
     url,
     port,
-    functions: configs,
-    endpoints,
+    get functions() {
+      return served.configs;
+    },
+    get endpoints() {
+      return endpoints;
+    },
+    reload: (update = {}) => {
+      const result = reloading.then(() => reload(update));
+      reloading = result.catch(() => {});
+      return result;
+    },
     close: () => {
       closed ??= (async () => {
         closing = true;
+        await reloading;
         const stopped = Promise.all(
           servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
         );
         for (const server of servers) server.closeAllConnections();
-        await Promise.all([...entries.values()].map((entry) => entry.pool.close()));
+        const old = [...retiring];
+        await Promise.all([
+          ...[...served.entries.values()].map((entry) => entry.pool.close()),
+          ...old.flatMap((retired) => retired.pools.map((pool) => pool.close())),
+        ]);
+        await Promise.all(old.map((retired) => retired.done));
         await Promise.allSettled([...background]);
         await stopped;
-        await Promise.all(built.map((code) => code.dispose()));
+        await Promise.all(served.built.map((code) => code.dispose()));
       })();
       return closed;
     },

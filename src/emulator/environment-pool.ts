@@ -52,6 +52,10 @@ export class EnvironmentPool {
   readonly #reaper: NodeJS.Timeout;
   #inUse = 0;
   #closed = false;
+  /** Set by `retire()`: environments stop as soon as they finish their invocation. */
+  #retired = false;
+  /** Resolves `retire()`'s wait once no invocation runs. */
+  #onQuiet: (() => void) | undefined;
 
   constructor(settings: PoolSettings) {
     this.#settings = settings;
@@ -96,6 +100,22 @@ export class EnvironmentPool {
     clearInterval(this.#reaper);
     for (const waiter of this.#waiters.splice(0)) waiter.refuse(new EmulatorClosedError());
     this.#idle.length = 0;
+    await Promise.all([...this.#all].map((environment) => environment.kill()));
+    this.#all.clear();
+  }
+
+  /**
+   * Takes the pool out of service gracefully, when a reload replaced it: idle environments stop now, busy ones
+   * finish the invocation they are running (and queued ones are still served), then stop. Resolves once no
+   * invocation runs and every runtime process has exited. `close()` still stops whatever is left at once.
+   */
+  async retire(): Promise<void> {
+    this.#retired = true;
+    clearInterval(this.#reaper);
+    const idle = this.#idle.splice(0);
+    await Promise.all(idle.map((environment) => environment.kill()));
+    if (this.#inUse > 0) await new Promise<void>((resolve) => (this.#onQuiet = resolve));
+    this.#closed = true;
     await Promise.all([...this.#all].map((environment) => environment.kill()));
     this.#all.clear();
   }
@@ -168,7 +188,7 @@ export class EnvironmentPool {
       this.#forget(environment);
       return;
     }
-    if (this.#closed) {
+    if (this.#closed || this.#retired) {
       void environment.kill();
       return;
     }
@@ -187,6 +207,9 @@ export class EnvironmentPool {
     if (waiter) {
       this.#inUse++;
       waiter.grant(this.#lease());
+    } else if (this.#inUse === 0 && this.#onQuiet) {
+      this.#onQuiet();
+      this.#onQuiet = undefined;
     }
   }
 

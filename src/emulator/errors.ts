@@ -2,6 +2,7 @@
  * Errors the emulator throws to its caller (the CLI, tests, scripts). Errors a Lambda client sees travel as
  * AWS error responses instead (aws-errors.ts); errors a function makes travel as error documents.
  */
+import type { Message } from 'esbuild';
 import { SluiceError } from '../protocol/index.js';
 
 /**
@@ -43,9 +44,13 @@ export class EmulatorConfigError extends SluiceError {
  * try { await startEmulator({ functions }); } catch (e) { if (e instanceof CodeBuildError) console.error(e.message); }
  */
 export class CodeBuildError extends SluiceError {
-  constructor(message: string, options?: ErrorOptions) {
+  /** esbuild's messages (file, line, column, text), when esbuild reported any. */
+  readonly diagnostics: readonly Message[];
+
+  constructor(message: string, options?: ErrorOptions & { diagnostics?: readonly Message[] }) {
     super(EmulatorErrorCode.build, message, options);
     this.name = 'CodeBuildError';
+    this.diagnostics = options?.diagnostics ?? [];
   }
 }
 

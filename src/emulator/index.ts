@@ -11,8 +11,21 @@
  * process.on('SIGINT', () => void emulator.close());
  */
 export { AWS_STREAM_BANDWIDTH, type BandwidthOptions, TokenBucket } from './bandwidth.js';
-export { type BuiltCode, buildFunctionCode, lambdaBundleOptions } from './code-builder.js';
-export { type Emulator, type EmulatorEndpoints, type EmulatorOptions, startEmulator } from './emulator.js';
+export {
+  type BuiltCode,
+  buildFunctionCode,
+  bundleLambdaHandler,
+  type LambdaBundle,
+  type LambdaBundleOptions,
+  lambdaBundleOptions,
+} from './code-builder.js';
+export {
+  type Emulator,
+  type EmulatorEndpoints,
+  type EmulatorOptions,
+  type EmulatorReload,
+  startEmulator,
+} from './emulator.js';
 export {
   CodeBuildError,
   EmulatorClosedError,
