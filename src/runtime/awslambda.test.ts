@@ -224,6 +224,19 @@ describe("delegation to AWS's managed runtime", () => {
     return calls;
   }
 
+  it('ignores an awslambda global that is not a runtime (the AWS SDK sets `awslambda = {}`)', () => {
+    // Regression: @aws-sdk/client-lambda's @aws/lambda-invoke-store sets globalThis.awslambda to an empty
+    // object; sluice took it for AWS's runtime and called its missing streamifyResponse, so a handler module
+    // that imported the SDK first failed to load.
+    (globalThis as GlobalSlot).awslambda = {};
+    const handler = async () => {};
+    expect(streamifyResponse(handler)).toBe(handler);
+    expect((handler as unknown as Record<symbol, unknown>)[STREAMING_HANDLER_TAG]).toBe('response');
+    const stream = new RecordingStream();
+    expect(HttpResponseStream.from(stream, { statusCode: 200 })).toBe(stream);
+    expect(typeof stream._onBeforeFirstWrite).toBe('function');
+  });
+
   it("streamifyResponse delegates to the platform's implementation", () => {
     const calls = installManagedRuntimeGlobal();
     const handler = async () => {};

@@ -58,9 +58,18 @@ interface AwsLambdaGlobal {
 }
 
 function platformGlobal(): AwsLambdaGlobal | undefined {
-  const candidate = (globalThis as { awslambda?: AwsLambdaGlobal }).awslambda;
-  // Delegate only to a different implementation, i.e. the one AWS's managed runtime installed.
-  return candidate && candidate.streamifyResponse !== streamifyResponse ? candidate : undefined;
+  const candidate = (globalThis as { awslambda?: Partial<AwsLambdaGlobal> }).awslambda;
+  // Delegate only to a different, complete implementation: the one AWS's managed runtime installed. Other
+  // code also writes to this global (the AWS SDK's @aws/lambda-invoke-store sets `awslambda = {}`), so an
+  // object without these functions is not a runtime.
+  if (
+    typeof candidate?.streamifyResponse !== 'function' ||
+    typeof candidate.HttpResponseStream?.from !== 'function' ||
+    candidate.streamifyResponse === streamifyResponse
+  ) {
+    return undefined;
+  }
+  return candidate as AwsLambdaGlobal;
 }
 
 /**
