@@ -191,10 +191,13 @@ export async function invokeCommand(argv: string[], io: CliIo): Promise<number> 
     );
   }
   if (!result.ok) {
-    io.err(
-      `sluice invoke: ${functionName ?? '/invoke'} failed: ${result.error!.type}: ${result.error!.message}\n`,
-    );
+    io.err(`sluice invoke: ${functionName ?? '/invoke'} failed: ${describeFailure(result.error!)}\n`);
     return 1;
   }
   return 0;
+}
+
+/** `type: message`, without repeating the type when the message already starts with it. */
+function describeFailure(error: { type: string; message: string }): string {
+  return error.message.startsWith(`${error.type}:`) ? error.message : `${error.type}: ${error.message}`;
 }
