@@ -10,6 +10,8 @@ import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-l
 
 export interface StreamOutcome {
   functionName: string;
+  /** The invocation's request id (`x-amzn-RequestId`), which the log tail's START/END/REPORT lines name. */
+  requestId?: string;
   chunks: string[];
   errorCode?: string;
   errorDetails?: string;
@@ -26,6 +28,7 @@ export async function invokeAndReport(
   const response = await client.send(
     new InvokeWithResponseStreamCommand({ FunctionName: functionName, LogType: 'Tail', Payload: '{}' }),
   );
+  if (response.$metadata.requestId) outcome.requestId = response.$metadata.requestId;
   for await (const event of response.EventStream ?? []) {
     if (event.PayloadChunk?.Payload) {
       const text = new TextDecoder().decode(event.PayloadChunk.Payload);
