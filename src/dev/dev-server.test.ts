@@ -171,7 +171,7 @@ Resources:
 `,
       'src/stream.ts': STREAMING('streamed'),
       'src/items.ts':
-        "export const handler = async (event: any) => ({ statusCode: 200, body: 'item ' + (event.pathParameters?.id ?? event.path) });\n",
+        "export const handler = async (event: any) => ({ statusCode: 200, body: 'item ' + (event.pathParameters?.id ?? event.rawPath) });\n",
     });
     const { server, out } = await dev(dir);
     expect(server.functions.map((fn) => [fn.name, fn.logicalId])).toEqual([
@@ -186,8 +186,8 @@ Resources:
     expect(text).toContain('--aws-sigv4 "aws:amz:us-east-1:lambda"');
     expect(text).toContain('REST API ServerlessRestApi, GET /items/{id}, buffered');
     expect(text).toContain(`curl --no-buffer ${server.url}/Prod/items/id\n`);
-    expect(text).toContain('HTTP API ServerlessHttpApi, POST /things, buffered');
-    expect(text).toContain('note: HTTP APIs do not stream on AWS');
+    expect(text).toContain('HTTP API ServerlessHttpApi, POST /things, payload format 2.0');
+    expect(text).not.toContain('payload format 1.0');
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
 
     // The AWS_IAM URL refuses an unsigned request and serves a signed one.
@@ -204,8 +204,107 @@ Resources:
     expect(Buffer.concat(chunks).toString()).toBe('streamed');
 
     expect(await (await fetch(`${server.url}/Prod/items/42`)).text()).toBe('item 42');
-    const http = await fetch(`${server.url}/default/things`, { method: 'POST', body: '{}' });
+    const http = await fetch(`${server.url}/http-api/serverlesshttpapi/things`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(await http.text()).toBe('item /things');
+  });
+
+  it('serves HttpApi events as an HTTP API: payload 2.0, no stage segment for $default, a URL and curl command', async () => {
+    const dir = await project({
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: nodejs20.x
+    CodeUri: src/
+Resources:
+  Items:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: items.handler
+      Events:
+        GetItem:
+          Type: HttpApi
+          Properties:
+            Path: /items/{id}
+            Method: get
+  Fallback:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: fallback.handler
+      Events:
+        Everything:
+          Type: HttpApi
+  Legacy:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: legacy.handler
+      Events:
+        Old:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref VersionedApi
+            Path: /old/{proxy+}
+            Method: ANY
+            PayloadFormatVersion: '1.0'
+  VersionedApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: v1
+`,
+      'src/items.ts': `export const handler = async (event: any) => ({
+  statusCode: 200,
+  body: JSON.stringify({
+    version: event.version,
+    rawPath: event.rawPath,
+    id: event.pathParameters.id,
+    method: event.requestContext.http.method,
+    routeKey: event.routeKey,
+  }),
+});
+`,
+      'src/fallback.ts':
+        "export const handler = async (event: any) => 'fallback ' + event.routeKey + ' ' + event.rawPath;\n",
+      'src/legacy.ts':
+        "export const handler = async (event: any) => ({ statusCode: 200, body: [event.version, event.httpMethod, event.path, event.pathParameters.proxy].join(' ') });\n",
+    });
+    const { server, out } = await dev(dir);
+    const text = out();
+    const api = `${server.url}/http-api/serverlesshttpapi`;
+    const host = `http://serverlesshttpapi.execute-api.localhost:${server.port}`;
+    expect(text).toContain('  Items     HTTP API ServerlessHttpApi, GET /items/{id}, payload format 2.0\n');
+    expect(text).toContain(
+      `    ${api}/items/id\n    (or ${host}/items/id)\n    curl --no-buffer ${api}/items/id\n`,
+    );
+    expect(text).toContain('HTTP API ServerlessHttpApi, $default (every path), payload format 2.0');
+    expect(text).toContain(`curl --no-buffer ${api}/\n`);
+    expect(text).toContain('HTTP API VersionedApi, ANY /old/{proxy+}, payload format 1.0');
+    expect(text).toContain(`curl --no-buffer ${server.url}/http-api/versionedapi/v1/old/proxy\n`);
+    expect(text).not.toContain('REST-style');
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    expect(server.endpoints.filter((row) => row.kind === 'http-route').map((row) => row.url)).toEqual([
+      `${api}/items/id`,
+      `${api}/`,
+      `${server.url}/http-api/versionedapi/v1/old/proxy`,
+    ]);
+
+    const item = await fetch(`${api}/items/42`);
+    expect(item.status).toBe(200);
+    expect(await item.json()).toEqual({
+      version: '2.0',
+      rawPath: '/items/42',
+      id: '42',
+      method: 'GET',
+      routeKey: 'GET /items/{id}',
+    });
+    // What no route matches goes to the $default route, which answers a plain string.
+    const other = await fetch(`${api}/anything/else`, { method: 'POST', body: 'x' });
+    expect(await other.text()).toBe('fallback $default /anything/else');
+    const legacy = await fetch(`${server.url}/http-api/versionedapi/v1/old/a/b`, { method: 'PATCH' });
+    expect(await legacy.text()).toBe('1.0 PATCH /v1/old/a/b a/b');
+    // The REST-style /default/<path> form of earlier versions is gone.
+    expect((await fetch(`${server.url}/default/items/42`)).status).toBe(404);
   });
 
   it('reloads when a source changes: the next invocation runs the new code', async () => {

@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Emulator, startEmulator } from '../emulator/emulator.js';
 import { resolveCredentials } from '../emulator/http/credentials.js';
+import type { HttpApiDefinition, HttpApiRouteDefinition } from '../emulator/http/http-api-routes.js';
 import type { RestApiDefinition, RestMethod } from '../emulator/http/rest-routes.js';
 import { type EmulatorLogger, stderrLogger } from '../emulator/logger.js';
 import { SluiceError } from '../protocol/index.js';
@@ -28,15 +29,6 @@ import { SourceWatcher } from './watcher.js';
  * DEV_DEFAULTS.port; // 7000
  */
 export const DEV_DEFAULTS = { port: 7000, host: '127.0.0.1' } as const;
-
-/**
- * The stage under which an HTTP API's `$default` stage is served (stage names are the first path segment,
- * and `$default` has none on AWS).
- *
- * @example
- * `${base}/${HTTP_DEFAULT_STAGE}/items`; // an HttpApi route GET /items
- */
-export const HTTP_DEFAULT_STAGE = 'default';
 
 /**
  * @example
@@ -166,13 +158,15 @@ export function resolveListen(
 }
 
 /**
- * The emulator's APIs for a project: REST APIs as they are (a route streams when its integration does), HTTP
- * APIs as buffered REST-style routes (stage `$default` becomes {@link HTTP_DEFAULT_STAGE}, a catch-all route
- * `ANY /` and `ANY /{proxy+}`). Routes to functions that are not served are left out.
+ * The emulator's APIs for a project: REST APIs as they are (a route streams when its integration does); HTTP
+ * APIs (`HttpApi` events, `AWS::Serverless::HttpApi`) as the emulator's HTTP APIs, with their stage (SAM's
+ * implicit `ServerlessHttpApi` has `$default`: no path segment), their routes (an event without Path and
+ * Method is the `$default` catch-all route) and payload format 2.0 unless the event or the OpenAPI integration
+ * says 1.0. Routes to functions that are not served are left out.
  *
  * @example
  * const apis = emulatorApis(project, builds);
- * await startEmulator({ functions, apis: apis.map((api) => api.definition) });
+ * await startEmulator({ functions, ...emulatorApiOptions(apis) });
  */
 export function emulatorApis(project: TemplateProject, builds: readonly FunctionBuild[]): DevApi[] {
   const names = new Map(
@@ -181,39 +175,64 @@ export function emulatorApis(project: TemplateProject, builds: readonly Function
       .map((fn) => [fn.logicalId, fn.definition.name]),
   );
   const apis: DevApi[] = [];
-  for (const api of project.apis) {
-    const routes: RestApiDefinition['routes'][number][] = [];
-    for (const route of api.routes) {
-      const fn = names.get(route.functionLogicalId);
-      if (!fn) continue;
-      const method = route.method.toUpperCase() as RestMethod;
-      if (route.path === '$default') {
-        routes.push(
-          { method: 'ANY', path: '/', function: fn },
-          { method: 'ANY', path: '/{proxy+}', function: fn },
-        );
-      } else {
-        routes.push({
-          method,
-          path: route.path,
-          function: fn,
-          streaming: api.kind === 'REST' && route.streaming,
-        });
-      }
-    }
-    // An HTTP API's catch-all next to explicit routes could declare a resource twice: keep the first.
+  // An OpenAPI definition and an event may declare the same route: keep the first.
+  const unique = <T extends { method: string; path: string }>(routes: T[]): T[] => {
     const seen = new Set<string>();
-    const unique = routes.filter((route) => {
-      const key = `${route.method} ${route.path}`;
+    return routes.filter((route) => {
+      const key = route.path === '$default' ? route.path : `${route.method} ${route.path}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    if (unique.length === 0) continue;
-    const stage = api.kind === 'HTTP' && api.stageName === '$default' ? HTTP_DEFAULT_STAGE : api.stageName;
-    apis.push({ kind: api.kind, definition: { name: api.logicalId, stage, routes: unique } });
+  };
+  for (const api of project.apis) {
+    const served = api.routes.flatMap((route) => {
+      const fn = names.get(route.functionLogicalId);
+      return fn ? [{ route, fn, method: route.method.toUpperCase() as RestMethod }] : [];
+    });
+    if (api.kind === 'HTTP') {
+      const routes = unique(
+        served.map(
+          ({ route, fn, method }): HttpApiRouteDefinition => ({
+            method: route.path === '$default' ? 'ANY' : method,
+            path: route.path,
+            function: fn,
+            ...(route.payloadFormatVersion ? { payloadFormatVersion: route.payloadFormatVersion } : {}),
+          }),
+        ),
+      );
+      if (routes.length === 0) continue;
+      apis.push({ kind: 'HTTP', definition: { name: api.logicalId, stage: api.stageName, routes } });
+    } else {
+      const routes = unique(
+        served.map(({ route, fn, method }): RestApiDefinition['routes'][number] => ({
+          method,
+          path: route.path,
+          function: fn,
+          streaming: route.streaming,
+        })),
+      );
+      if (routes.length === 0) continue;
+      apis.push({ kind: 'REST', definition: { name: api.logicalId, stage: api.stageName, routes } });
+    }
   }
   return apis;
+}
+
+/**
+ * The `apis` and `httpApis` options of `startEmulator` (and `reload`) for what {@link emulatorApis} returned.
+ *
+ * @example
+ * await startEmulator({ functions, ...emulatorApiOptions(emulatorApis(project, builds)) });
+ */
+export function emulatorApiOptions(apis: readonly DevApi[]): {
+  apis: RestApiDefinition[];
+  httpApis: HttpApiDefinition[];
+} {
+  return {
+    apis: apis.flatMap((api) => (api.kind === 'REST' ? [api.definition] : [])),
+    httpApis: apis.flatMap((api) => (api.kind === 'HTTP' ? [api.definition] : [])),
+  };
 }
 
 function describeProblems(build: FunctionBuild): string {
@@ -299,7 +318,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     try {
       emulator = await startEmulator({
         functions: builds.map((build) => build.definition),
-        apis: apis.map((api) => api.definition),
+        ...emulatorApiOptions(apis),
         port,
         host,
         region,
@@ -430,7 +449,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     try {
       await emulator.reload({
         functions: nextBuilds.map((build) => build.definition),
-        apis: nextApis.map((api) => api.definition),
+        ...emulatorApiOptions(nextApis),
       });
     } catch (error) {
       const message = error instanceof SluiceError ? `${error.message} [${error.code}]` : String(error);

@@ -5,6 +5,7 @@
  */
 import type { Emulator } from '../emulator/emulator.js';
 import type { SigV4Credentials } from '../emulator/http/credentials.js';
+import type { HttpApiDefinition } from '../emulator/http/http-api-routes.js';
 import type { RestApiDefinition } from '../emulator/http/rest-routes.js';
 import type { FunctionBuild } from './build.js';
 
@@ -47,15 +48,15 @@ export interface DevEndpoint {
 }
 
 /**
- * An API as `sluice dev` hands it to the emulator, with what the table needs to know about it.
+ * An API as `sluice dev` hands it to the emulator: a REST API (`apis`) or an HTTP API (`httpApis`).
  *
  * @example
  * const api: DevApi = { kind: 'REST', definition: { name: 'StreamingApi', stage: 'prod', routes } };
+ * const http: DevApi = { kind: 'HTTP', definition: { name: 'ServerlessHttpApi', stage: '$default', routes: [] } };
  */
-export interface DevApi {
-  kind: 'REST' | 'HTTP';
-  definition: RestApiDefinition;
-}
+export type DevApi =
+  | { kind: 'REST'; definition: RestApiDefinition }
+  | { kind: 'HTTP'; definition: HttpApiDefinition };
 
 /** The address `sluice invoke` uses when given no `--endpoint`. */
 const DEFAULT_INVOKE_ENDPOINT = 'http://127.0.0.1:7000';
@@ -154,28 +155,43 @@ export function describeEndpoints(input: {
       );
     }
     for (const api of input.apis) {
-      const served = emulator.endpoints.apis.find((candidate) => candidate.name === api.definition.name);
+      if (api.kind === 'REST') {
+        const served = emulator.endpoints.apis.find((candidate) => candidate.name === api.definition.name);
+        if (!served) continue;
+        for (const route of api.definition.routes) {
+          if (route.function !== name) continue;
+          const path = examplePath(route.path);
+          const routeUrl = `${served.url}${path === '/' ? '/' : path}`;
+          rows.push(
+            withNote({
+              functionName: name,
+              kind: 'rest-route',
+              title: `REST API ${api.definition.name}, ${route.method} ${route.path}, ${route.streaming ? 'streaming (responseTransferMode STREAM)' : 'buffered'}`,
+              url: routeUrl,
+              hostUrl: `${served.hostUrl}${path === '/' ? '/' : path}`,
+              command: curlFor(route.method, routeUrl),
+            }),
+          );
+        }
+        continue;
+      }
+      const served = emulator.endpoints.httpApis.find((candidate) => candidate.name === api.definition.name);
       if (!served) continue;
       for (const route of api.definition.routes) {
         if (route.function !== name) continue;
-        const path = examplePath(route.path);
-        const routeUrl = `${served.url}${path === '/' ? '/' : path}`;
+        // The catch-all route serves every path; the API's root stands for them.
+        const catchAll = route.path === '$default';
+        const path = catchAll ? '/' : examplePath(route.path);
+        const version = route.payloadFormatVersion ?? api.definition.payloadFormatVersion ?? '2.0';
+        const routeUrl = `${served.url}${path}`;
         rows.push(
           withNote({
             functionName: name,
-            kind: api.kind === 'REST' ? 'rest-route' : 'http-route',
-            title:
-              api.kind === 'REST'
-                ? `REST API ${api.definition.name}, ${route.method} ${route.path}, ${route.streaming ? 'streaming (responseTransferMode STREAM)' : 'buffered'}`
-                : `HTTP API ${api.definition.name}, ${route.method} ${route.path}, buffered`,
+            kind: 'http-route',
+            title: `HTTP API ${api.definition.name}, ${catchAll ? '$default (every path)' : `${route.method} ${route.path}`}, payload format ${version}`,
             url: routeUrl,
-            hostUrl: `${served.hostUrl}${path === '/' ? '/' : path}`,
-            command: curlFor(route.method, routeUrl),
-            ...(api.kind === 'HTTP'
-              ? {
-                  note: 'HTTP APIs do not stream on AWS; served as a REST-style proxy route (payload format 1.0)',
-                }
-              : {}),
+            hostUrl: `${served.hostUrl}${path}`,
+            command: curlFor(catchAll ? 'ANY' : route.method, routeUrl),
           }),
         );
       }

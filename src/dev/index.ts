@@ -27,8 +27,8 @@ export {
   type DevOptions,
   type DevReload,
   type DevServer,
+  emulatorApiOptions,
   emulatorApis,
-  HTTP_DEFAULT_STAGE,
   resolveListen,
   startDev,
 } from './dev-server.js';

@@ -24,6 +24,13 @@ import { matchInvokePath } from './function-name.js';
 import { resolveCredentials, type SigV4Credentials } from './http/credentials.js';
 import type { FrontContext } from './http/front-context.js';
 import { type FrontListener, FUNCTION_URL_PATH_PREFIX, matchFront, serveFront } from './http/fronts.js';
+import { HTTP_API_PATH_PREFIX } from './http/http-api.js';
+import {
+  HTTP_API_DEFAULT,
+  type HttpApi,
+  type HttpApiDefinition,
+  resolveHttpApis,
+} from './http/http-api-routes.js';
 import { type LocalInvokeOptions, resolveLocalInvoke } from './http/local-invoke.js';
 import { type RestApi, type RestApiDefinition, resolveRestApis } from './http/rest-routes.js';
 import { handleInvoke } from './invoke-api.js';
@@ -69,6 +76,12 @@ export interface EmulatorOptions {
    * `http://<id>.execute-api.localhost:<port>/<stage>/<path>`.
    */
   apis?: readonly RestApiDefinition[];
+  /**
+   * API Gateway HTTP APIs (payload format 2.0 by default, never streamed), served at
+   * `http://<id>.execute-api.localhost:<port>/<path>` and `http://127.0.0.1:<port>/http-api/<id>/<path>`
+   * (`/<stage>/<path>` for a stage other than `$default`). Ids are shared with the REST APIs' host names.
+   */
+  httpApis?: readonly HttpApiDefinition[];
   /** The function the local `/invoke` endpoint runs; default: the only function, or the first. */
   defaultFunction?: string;
   /**
@@ -112,6 +125,11 @@ export interface EmulatorEndpoints {
   >;
   /** Each REST API's stage base URL, path style and host style. */
   apis: readonly { id: string; name: string; stage: string; url: string; hostUrl: string }[];
+  /**
+   * Each HTTP API's base URL (append the route path): path style `http://127.0.0.1:<port>/http-api/<id>` and host
+   * style `http://<id>.execute-api.localhost:<port>`, each followed by `/<stage>` unless the stage is `$default`.
+   */
+  httpApis: readonly { id: string; name: string; stage: string; url: string; hostUrl: string }[];
 }
 
 /**
@@ -128,7 +146,7 @@ export interface Emulator {
   readonly port: number;
   /** The functions served, with defaults filled in. */
   readonly functions: readonly FunctionConfig[];
-  /** Function URLs, REST APIs and the local invoke endpoint. */
+  /** Function URLs, REST and HTTP APIs and the local invoke endpoint. */
   readonly endpoints: EmulatorEndpoints;
   /**
    * Replaces the functions and APIs served, on the same listeners (what `sluice dev` does when sources change).
@@ -153,6 +171,7 @@ export interface Emulator {
 export interface EmulatorReload {
   functions?: readonly FunctionDefinition[];
   apis?: readonly RestApiDefinition[];
+  httpApis?: readonly HttpApiDefinition[];
   /** Default: the current default function if it is still defined, else the first function. */
   defaultFunction?: string;
 }
@@ -161,10 +180,12 @@ export interface EmulatorReload {
 interface Served {
   definitions: readonly FunctionDefinition[];
   apiDefinitions: readonly RestApiDefinition[];
+  httpApiDefinitions: readonly HttpApiDefinition[];
   configs: readonly FunctionConfig[];
   entries: Map<string, FunctionEntry>;
   built: BuiltCode[];
   apis: RestApi[];
+  httpApis: HttpApi[];
   defaultFunction: string | undefined;
 }
 
@@ -206,6 +227,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const prepare = async (
     definitions: readonly FunctionDefinition[],
     apiDefinitions: readonly RestApiDefinition[],
+    httpApiDefinitions: readonly HttpApiDefinition[],
     defaultFunctionOption: string | undefined,
     fallbackDefault: string | undefined,
   ): Promise<Served> => {
@@ -222,6 +244,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         if (!names.has(route.function)) {
           throw new EmulatorConfigError(
             `API ${JSON.stringify(api.name)}, route ${route.method} ${route.path}: no function named ${JSON.stringify(route.function)}.`,
+          );
+        }
+      }
+    }
+    const httpApis = resolveHttpApis(
+      httpApiDefinitions,
+      apis.map((api) => api.id),
+    );
+    for (const api of httpApis) {
+      for (const route of api.routes) {
+        if (!names.has(route.function)) {
+          throw new EmulatorConfigError(
+            `HTTP API ${JSON.stringify(api.name)}, route ${route.routeKey}: no function named ${JSON.stringify(route.function)}.`,
           );
         }
       }
@@ -260,7 +295,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       await Promise.all(built.map((code) => code.dispose()));
       throw error;
     }
-    return { definitions, apiDefinitions, configs, entries, built, apis, defaultFunction };
+    return {
+      definitions,
+      apiDefinitions,
+      httpApiDefinitions,
+      configs,
+      entries,
+      built,
+      apis,
+      httpApis,
+      defaultFunction,
+    };
   };
 
   const credentials = resolveCredentials(options.credentials, env);
@@ -275,7 +320,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     );
   }
   const localInvoke = resolveLocalInvoke(options.localInvoke, env);
-  let served = await prepare(options.functions ?? [], options.apis ?? [], options.defaultFunction, undefined);
+  let served = await prepare(
+    options.functions ?? [],
+    options.apis ?? [],
+    options.httpApis ?? [],
+    options.defaultFunction,
+    undefined,
+  );
   /** Pools (and their builds) replaced by a reload, until their environments are gone. */
   const retiring = new Set<{ pools: EnvironmentPool[]; done: Promise<void> }>();
 
@@ -299,6 +350,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     credentials,
     clockSkewMs: clockSkew * 1000,
     apis: served.apis,
+    httpApis: served.httpApis,
     invokeEndpoint: localInvoke.endpoint,
     defaultFunction: served.defaultFunction,
     midStreamError,
@@ -353,7 +405,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         ? `${url}${localInvoke.endpoint}`
         : undefined
       : `http://${hostForUrl(localInvoke.host)}:${localInvokePort}${localInvoke.endpoint}`;
-  const endpointsOf = ({ configs, apis }: Served): EmulatorEndpoints => ({
+  const httpStage = (stage: string) => (stage === HTTP_API_DEFAULT ? '' : `/${stage}`);
+  const endpointsOf = ({ configs, apis, httpApis }: Served): EmulatorEndpoints => ({
     invoke: `${url}${localInvoke.endpoint}`,
     localInvoke: localInvokeUrl,
     functionUrls: Object.fromEntries(
@@ -376,6 +429,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       url: `${url}/${api.stage}`,
       hostUrl: `http://${api.id}.execute-api.localhost:${port}/${api.stage}`,
     })),
+    httpApis: httpApis.map((api) => ({
+      id: api.id,
+      name: api.name,
+      stage: api.stage,
+      url: `${url}${HTTP_API_PATH_PREFIX}${api.id}${httpStage(api.stage)}`,
+      hostUrl: `http://${api.id}.execute-api.localhost:${port}${httpStage(api.stage)}`,
+    })),
   });
   let endpoints = endpointsOf(served);
 
@@ -385,6 +445,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const next = await prepare(
       update.functions ?? served.definitions,
       update.apis ?? served.apiDefinitions,
+      update.httpApis ?? served.httpApiDefinitions,
       update.defaultFunction,
       served.defaultFunction,
     );
@@ -397,6 +458,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     served = next;
     endpoints = endpointsOf(next);
     fronts.apis = next.apis;
+    fronts.httpApis = next.httpApis;
     fronts.defaultFunction = next.defaultFunction;
     fronts.functionNames = next.configs.map((config) => config.name);
     const pools = [...previous.entries.values()].map((entry) => entry.pool);

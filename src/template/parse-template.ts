@@ -883,6 +883,7 @@ class TemplateReader {
         const api = typeof props.ApiId === 'string' ? props.ApiId : IMPLICIT_HTTP_API;
         // Without Path and Method, SAM routes everything to the function ($default).
         const catchAll = props.Path === undefined && props.Method === undefined;
+        const version = payloadFormatVersion(props.PayloadFormatVersion);
         out.push({
           name,
           kind: 'HttpApi',
@@ -890,6 +891,7 @@ class TemplateReader {
           method: catchAll ? 'ANY' : String(props.Method ?? 'ANY').toUpperCase(),
           apiLogicalId: api,
           streaming: false,
+          ...(version ? { payloadFormatVersion: version } : {}),
         });
       } else if (typeof record.Type === 'string') {
         ignored.add(record.Type);
@@ -1015,6 +1017,7 @@ class TemplateReader {
             method: event.method,
             functionLogicalId: fn.logicalId,
             streaming: event.streaming,
+            ...(event.payloadFormatVersion ? { payloadFormatVersion: event.payloadFormatVersion } : {}),
           });
         }
       }
@@ -1053,10 +1056,12 @@ class TemplateReader {
           );
           continue;
         }
+        const version = payloadFormatVersion(integration.payloadFormatVersion);
         routes.push({
           path: routePath,
           method,
           functionLogicalId: fn.logicalId,
+          ...(version ? { payloadFormatVersion: version } : {}),
           // API Gateway streams when the integration's responseTransferMode is STREAM; the
           // response-streaming-invocations URI is the one such integrations use (API Gateway developer guide,
           // "Configure a Lambda proxy integration with payload response streaming").
@@ -1092,4 +1097,10 @@ function codeKindPath(code: FunctionCode): string {
     case 'inline':
       return path.dirname(code.file);
   }
+}
+
+/** `PayloadFormatVersion` as a template writes it (`"1.0"`, `'2.0'`, or YAML's number `1.0`). */
+function payloadFormatVersion(value: unknown): '1.0' | '2.0' | undefined {
+  const text = typeof value === 'number' ? value.toFixed(1) : value;
+  return text === '1.0' || text === '2.0' ? text : undefined;
 }

@@ -57,6 +57,8 @@ export interface FunctionEvent {
    * response-streaming-invocations URI, or the event has `ResponseTransferMode: STREAM`.
    */
   streaming: boolean;
+  /** HttpApi events: the event's `PayloadFormatVersion`, when it sets one (SAM's default is 2.0). */
+  payloadFormatVersion?: '1.0' | '2.0';
 }
 
 /**
@@ -119,6 +121,11 @@ export interface ApiRoute {
   method: string;
   functionLogicalId: string;
   streaming: boolean;
+  /**
+   * HTTP API routes: the integration's payload format, when the event (`PayloadFormatVersion`) or the OpenAPI
+   * integration (`payloadFormatVersion`) sets one; 2.0 otherwise.
+   */
+  payloadFormatVersion?: '1.0' | '2.0';
 }
 
 /**

@@ -2,7 +2,7 @@
  * `sluice dev [template.yaml | directory | handler file]`: a thin layer over `startDev`, running until
  * SIGINT/SIGTERM, then stopping every runtime process before exiting 0.
  */
-import { DEV_DEFAULTS, HTTP_DEFAULT_STAGE, startDev } from '../../dev/dev-server.js';
+import { DEV_DEFAULTS, startDev } from '../../dev/dev-server.js';
 import { formatLogEntry } from '../../emulator/logger.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../context.js';
@@ -21,7 +21,8 @@ included, and prints what it serves with a command to try each:
   function URLs     <base>/lambda-url/<FunctionName>/
                     (or http://<FunctionName>.lambda-url.localhost:<port>/)
   REST API routes   <base>/<Stage>/<path> (SAM's implicit API: Prod); STREAM integrations stream
-  HTTP API routes   <base>/<Stage>/<path>, buffered; stage $default is served as /${HTTP_DEFAULT_STAGE}
+  HTTP API routes   <base>/http-api/<apiId>/<path> (or http://<apiId>.execute-api.localhost:<port>/<path>),
+                    payload format 2.0, buffered; a stage other than $default adds /<Stage>
   the Lambda API    <base> as the SDK endpoint: Invoke, InvokeWithResponseStream (sluice invoke)
   /invoke           <base>/invoke, the Swift runtime's local endpoint, for the first function
 TypeScript is bundled with esbuild as \`sluice archive\` bundles it. Function logs go to stderr as

@@ -2,7 +2,7 @@
  * What the HTTP fronts need from the emulator, and the pieces they share: finding a function by the name a
  * host or path gave, creating an invocation, and logging on behalf of a function.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ApiContext, FunctionEntry } from '../api-context.js';
 import { functionArn } from '../function-name.js';
 import { Invocation } from '../invocation.js';
@@ -97,4 +97,15 @@ export function iamAuthorizer(credentials: SigV4Credentials, accountId: string):
 export function frontLog(context: FrontContext, functionName: string, requestId: string | undefined) {
   return (message: string): void =>
     safeLog(context.logger, { functionName, requestId, source: 'emulator', message });
+}
+
+/**
+ * An API Gateway request id (`x-amz-apigw-id` and `extendedRequestId` of REST APIs, `apigw-requestid` and
+ * `requestContext.requestId` of HTTP APIs): a short base64 id ending in `=`, such as `LV7fzho-PHcEJPw=`.
+ *
+ * @example
+ * apiGatewayRequestId(); // 'Fa2bVGx3oAMEbLw='
+ */
+export function apiGatewayRequestId(): string {
+  return `${randomBytes(10).toString('base64').replace(/[+/=]/g, 'A').slice(0, 14)}=`;
 }

@@ -1,7 +1,8 @@
 /**
  * The error responses of the HTTP fronts, with the status codes and bodies AWS sends (http-fronts.md §1.3,
  * §1.5, §1.6, §2.3). Function URLs answer with Lambda's `{"Message": …}` bodies and `x-amzn-ErrorType`;
- * REST APIs with API Gateway's `{"message": …}`.
+ * REST APIs with API Gateway's `{"message": …}`; HTTP APIs with their own `{"message": …}` texts and no
+ * `x-amzn-ErrorType`.
  */
 import type { ServerResponse } from 'node:http';
 import { InvokeHeader, MAX_SYNC_REQUEST_BYTES } from '../../protocol/index.js';
@@ -153,6 +154,59 @@ export const REST_TOO_LARGE: Readonly<FrontError> = Object.freeze({
 export const REST_THROTTLED: Readonly<FrontError> = Object.freeze({
   status: 429,
   type: 'TooManyRequestsException',
+  contentType: 'application/json',
+  body: JSON.stringify({ message: 'Too Many Requests' }),
+});
+
+/**
+ * An HTTP API's answer when no route (and no `$default` route) matches, or the stage is not the API's: "If no
+ * routes match a request, API Gateway returns `{"message":"Not Found"}`" (API Gateway developer guide,
+ * "Routing API requests").
+ *
+ * @example
+ * sendFrontError(res, HTTP_API_NOT_FOUND, requestId);
+ */
+export const HTTP_API_NOT_FOUND: Readonly<FrontError> = Object.freeze({
+  status: 404,
+  contentType: 'application/json',
+  body: JSON.stringify({ message: 'Not Found' }),
+});
+
+/**
+ * An HTTP API's answer when the Lambda integration fails: a function error or timeout, or a result the payload
+ * format cannot read. HTTP APIs answer 500 with this body (REST APIs answer 502 `Internal server error`, function
+ * URLs 502 `Internal Server Error` in plain text); http-fronts.md does not record it, so this follows API
+ * Gateway's documented HTTP API error body.
+ *
+ * @example
+ * sendFrontError(res, HTTP_API_INTERNAL_ERROR, requestId);
+ */
+export const HTTP_API_INTERNAL_ERROR: Readonly<FrontError> = Object.freeze({
+  status: 500,
+  contentType: 'application/json',
+  body: JSON.stringify({ message: 'Internal Server Error' }),
+});
+
+/**
+ * An HTTP API's 413 for a request (or the event it makes) over the invoke payload limit.
+ *
+ * @example
+ * sendFrontError(res, HTTP_API_TOO_LARGE, requestId);
+ */
+export const HTTP_API_TOO_LARGE: Readonly<FrontError> = Object.freeze({
+  status: 413,
+  contentType: 'application/json',
+  body: JSON.stringify({ message: 'Request Entity Too Large' }),
+});
+
+/**
+ * An HTTP API's 429 when the function's reserved concurrency is in use.
+ *
+ * @example
+ * sendFrontError(res, HTTP_API_THROTTLED, requestId);
+ */
+export const HTTP_API_THROTTLED: Readonly<FrontError> = Object.freeze({
+  status: 429,
   contentType: 'application/json',
   body: JSON.stringify({ message: 'Too Many Requests' }),
 });

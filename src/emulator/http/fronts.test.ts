@@ -3,6 +3,7 @@ import { EmulatorConfigError } from '../errors.js';
 import { resolveFunctionConfig } from '../function-config.js';
 import { DEFAULT_CREDENTIALS, resolveCredentials } from './credentials.js';
 import { type FrontRouting, matchFront } from './fronts.js';
+import { resolveHttpApis } from './http-api-routes.js';
 import { resolveLocalInvoke } from './local-invoke.js';
 import { resolveRestApis } from './rest-routes.js';
 
@@ -13,15 +14,20 @@ const routing: FrontRouting = {
     { id: 'other', stage: 'prod', routes: [{ method: 'GET', path: '/other', function: 'other' }] },
     { id: 'dev', stage: 'Dev', routes: [{ method: 'GET', path: '/', function: 'dev' }] },
   ]),
+  httpApis: resolveHttpApis([
+    { id: 'items', routes: [{ method: 'GET', path: '/items/{id}', function: 'items' }] },
+  ]),
 };
 const kind = (target: ReturnType<typeof matchFront>) =>
   target === undefined
     ? 'lambda-api-or-unknown'
     : target.kind === 'rest-api'
       ? `rest:${target.api?.id ?? '-'}:${target.rawPath}`
-      : target.kind === 'function-url'
-        ? `url:${target.functionName}:${target.rawPath}?${target.rawQuery}`
-        : 'local-invoke';
+      : target.kind === 'http-api'
+        ? `http:${target.api?.id ?? '-'}:${target.rawPath}?${target.rawQuery}`
+        : target.kind === 'function-url'
+          ? `url:${target.functionName}:${target.rawPath}?${target.rawQuery}`
+          : 'local-invoke';
 
 describe('matchFront', () => {
   it.each([
@@ -56,6 +62,12 @@ describe('matchFront', () => {
     ['GET', 'other.execute-api.localhost:9000', '/prod/a', 'main', 'rest:other:/a'],
     ['GET', 'nope.execute-api.localhost:9000', '/prod/a', 'main', 'rest:-:/prod/a'],
     ['GET', '127.0.0.1:9000', '/nothing', 'main', 'lambda-api-or-unknown'],
+    ['GET', 'items.execute-api.localhost:9000', '/items/1?a=b', 'main', 'http:items:/items/1?a=b'],
+    ['GET', 'Items.execute-api.localhost', '/prod/x', 'main', 'http:items:/prod/x?'],
+    ['GET', '127.0.0.1:9000', '/http-api/items/items/1?a=b', 'main', 'http:items:/items/1?a=b'],
+    ['GET', '127.0.0.1:9000', '/http-api/items', 'main', 'http:items:/?'],
+    ['POST', '127.0.0.1:9000', '/http-api/nope/x', 'main', 'http:-:/x?'],
+    ['GET', '127.0.0.1:9000', '/http-api/', 'main', 'lambda-api-or-unknown'],
   ] as const)('%s %s%s (%s) → %s', (method, host, target, listener, expected) => {
     expect(kind(matchFront(routing, method, host, target, listener))).toBe(expected);
   });

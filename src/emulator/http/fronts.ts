@@ -4,13 +4,16 @@
  *
  * 1. host `<FunctionName>.lambda-url.localhost[:port]`: that function's URL, every path (AWS gives each URL
  *    its own host);
- * 2. host `<apiId>.execute-api.localhost[:port]`: that REST API, at `/<stage>/<path>`;
+ * 2. host `<apiId>.execute-api.localhost[:port]`: that HTTP API, every path (`/<path>` for its `$default`
+ *    stage, `/<stage>/<path>` otherwise), else that REST API, at `/<stage>/<path>`;
  * 3. on the dedicated local-invoke listener, a path ending in the invocation endpoint (`/invoke`; matched by
  *    suffix, as the Swift runtime's local server matches it);
  * 4. `POST /2015-03-31/…/invocations` and `POST /2021-11-15/…/response-streaming-invocations`: Lambda's API;
  * 5. `/lambda-url/<FunctionName>/…`: that function's URL, the prefix removed;
- * 6. the invocation endpoint path exactly (`/invoke`): the local invoke endpoint;
- * 7. `/<stage>/…`: the REST APIs with that stage (stage names cannot contain `-`, so they never clash with the
+ * 6. `/http-api/<apiId>/…`: that HTTP API, the prefix removed (an HTTP API's `$default` stage has no path
+ *    segment, so on the emulator's own host it needs a prefix of its own);
+ * 7. the invocation endpoint path exactly (`/invoke`): the local invoke endpoint;
+ * 8. `/<stage>/…`: the REST APIs with that stage (stage names cannot contain `-`, so they never clash with the
  *    paths above); when several APIs share the stage, the most specific matching route wins.
  *
  * Anything else is left to the emulator, which answers Lambda's `UnknownOperationException` (404).
@@ -18,6 +21,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FrontContext } from './front-context.js';
 import { handleFunctionUrl } from './function-url.js';
+import { HTTP_API_PATH_PREFIX, handleHttpApi } from './http-api.js';
+import type { HttpApi } from './http-api-routes.js';
 import { handleLocalInvoke } from './local-invoke.js';
 import { decodeComponent, splitTarget } from './request.js';
 import { handleRestApi } from './rest-api.js';
@@ -49,16 +54,24 @@ export type FrontTarget =
       signedPath: string;
     }
   | { kind: 'rest-api'; api: RestApi | undefined; rawPath: string; rawQuery: string }
+  | {
+      kind: 'http-api';
+      api: HttpApi | undefined;
+      /** The path the API sees (its stage included), the `/http-api/<id>` prefix removed. */
+      rawPath: string;
+      rawQuery: string;
+    }
   | { kind: 'local-invoke' };
 
 /**
  * What routing needs to know.
  *
  * @example
- * const routing: FrontRouting = { apis, invokeEndpoint: '/invoke' };
+ * const routing: FrontRouting = { apis, httpApis, invokeEndpoint: '/invoke' };
  */
 export interface FrontRouting {
   apis: readonly RestApi[];
+  httpApis: readonly HttpApi[];
   /** The local invocation endpoint path, e.g. `/invoke`. */
   invokeEndpoint: string;
 }
@@ -131,6 +144,8 @@ export function matchFront(
   }
   const apiLabel = hostLabel(host, '.execute-api.localhost');
   if (apiLabel !== undefined) {
+    const httpApi = routing.httpApis.find((api) => api.id === apiLabel.toLowerCase());
+    if (httpApi) return { kind: 'http-api', api: httpApi, rawPath: path, rawQuery: query };
     const apis = routing.apis.filter((api) => api.id === apiLabel.toLowerCase());
     return (
       restTarget(apis, method, path, query) ?? {
@@ -157,6 +172,19 @@ export function matchFront(
       };
     }
   }
+  if (path.startsWith(HTTP_API_PATH_PREFIX)) {
+    const rest = path.slice(HTTP_API_PATH_PREFIX.length);
+    const slash = rest.indexOf('/');
+    const apiId = decodeComponent(slash === -1 ? rest : rest.slice(0, slash)).toLowerCase();
+    if (apiId !== '') {
+      return {
+        kind: 'http-api',
+        api: routing.httpApis.find((api) => api.id === apiId),
+        rawPath: slash === -1 ? '/' : rest.slice(slash),
+        rawQuery: query,
+      };
+    }
+  }
   if (path === routing.invokeEndpoint) return { kind: 'local-invoke' };
   return restTarget(routing.apis, method, path, query);
 }
@@ -177,5 +205,6 @@ export async function serveFront(
 ): Promise<void> {
   if (target.kind === 'function-url') await handleFunctionUrl(context, req, res, target, requestId);
   else if (target.kind === 'rest-api') await handleRestApi(context, req, res, target, requestId);
+  else if (target.kind === 'http-api') await handleHttpApi(context, req, res, target, requestId);
   else await handleLocalInvoke(context, req, res, requestId);
 }

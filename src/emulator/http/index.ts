@@ -1,7 +1,8 @@
 /**
  * The emulator's HTTP fronts: Lambda function URLs (payload 2.0 events, BUFFERED and RESPONSE_STREAM, AuthType
  * NONE and AWS_IAM with SigV4 verification, CORS), API Gateway REST APIs (proxy 1.0 events, buffered and
- * `responseTransferMode: STREAM` integrations) and the Swift runtime's local `/invoke` endpoint. They are
+ * `responseTransferMode: STREAM` integrations), API Gateway HTTP APIs (payload 2.0 or 1.0 events, buffered)
+ * and the Swift runtime's local `/invoke` endpoint. They are
  * served by `startEmulator`; the pure parts (event builders, result readers, the SigV4 verifier, CORS, routing)
  * are exported for tests and tools.
  *
@@ -23,6 +24,28 @@ export {
   FUNCTION_URL_PATH_PREFIX,
   matchFront,
 } from './fronts.js';
+export { HTTP_API_PATH_PREFIX } from './http-api.js';
+export {
+  buildHttpApiEvent,
+  buildHttpApiV1Event,
+  type HttpApiEvent,
+  type HttpApiEventOptions,
+  type HttpApiV1Event,
+  type HttpApiV1EventOptions,
+  httpApiDomain,
+} from './http-api-event.js';
+export {
+  HTTP_API_DEFAULT,
+  type HttpApi,
+  type HttpApiDefinition,
+  type HttpApiPayloadFormatVersion,
+  type HttpApiRoute,
+  type HttpApiRouteDefinition,
+  type HttpRouteMatch,
+  matchHttpRoute,
+  resolveHttpApis,
+  stageRoutePath,
+} from './http-api-routes.js';
 export {
   LOCAL_INVOKE_DEFAULTS,
   type LocalInvokeOptions,
@@ -65,4 +88,5 @@ export {
   type FunctionUrlEvent,
   type FunctionUrlEventOptions,
   type IamAuthorizer,
+  type PayloadV2Http,
 } from './url-event.js';

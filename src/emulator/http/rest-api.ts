@@ -9,13 +9,13 @@
  * Requests are not authenticated (IAM-authorised APIs would need SigV4 for `execute-api`; signatures are
  * accepted and ignored).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvokeHeader } from '../../protocol/index.js';
 import { newTraceId } from '../invoke-request.js';
 import { restProxyResponse } from './buffered-response.js';
 import type { HeaderList } from './cors.js';
-import { type FrontContext, frontInvocation, frontLog } from './front-context.js';
+import { apiGatewayRequestId, type FrontContext, frontInvocation, frontLog } from './front-context.js';
 import {
   REST_BAD_GATEWAY,
   REST_INTERNAL_ERROR,
@@ -42,11 +42,6 @@ export interface RestApiTarget {
   /** The path below the stage. */
   rawPath: string;
   rawQuery: string;
-}
-
-/** API Gateway's `x-amz-apigw-id` / `extendedRequestId`: a short base64 id ending in `=`. */
-function extendedRequestId(): string {
-  return `${randomBytes(10).toString('base64').replace(/[+/=]/g, 'A').slice(0, 14)}=`;
 }
 
 /**
@@ -94,7 +89,7 @@ export async function handleRestApi(
     return;
   }
   const traceId = (req.headers['x-amzn-trace-id'] as string | undefined) ?? newTraceId();
-  const apigwId = extendedRequestId();
+  const apigwId = apiGatewayRequestId();
   const event = buildRestApiEvent(snapshotRequest(req, read.body, target.rawPath, target.rawQuery), {
     apiId: api.id,
     stage: api.stage,

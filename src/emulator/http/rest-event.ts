@@ -97,16 +97,27 @@ export interface RestApiEventOptions {
 }
 
 /**
- * Builds the REST proxy event. `rawPath` of the snapshot is the path below the stage. Header names keep the
- * client's case; `headers` has the last value of a repeated header and `multiValueHeaders` all of them (query
- * parameters likewise); absent maps are `null`; the body is text unless its content type is one of the API's
- * binary media types, in which case it is base64-encoded with `isBase64Encoded: true` (API Gateway's rule);
- * API Gateway's forwarding headers (`X-Forwarded-For`, `-Port`, `-Proto`, `X-Amzn-Trace-Id`) are added.
+ * The parts of a payload 1.0 (proxy) event that come from the request alone, shared by REST APIs and HTTP APIs
+ * configured for format 1.0. Header names keep the client's case; `headers` has the last value of a repeated
+ * header and `multiValueHeaders` all of them (query parameters likewise); absent maps are `null`; the body is
+ * base64-encoded with `isBase64Encoded: true` when `base64Body` says so for its content type; API Gateway's
+ * forwarding headers (`X-Forwarded-For`, `-Port`, `-Proto`, `X-Amzn-Trace-Id`) are added.
  *
  * @example
- * const event = buildRestApiEvent(snapshot, { apiId: 'api', stage: 'Prod', resource: '/stream', … });
+ * const parts = proxyV1Request(snapshot, { traceId, base64Body: (type) => isBinaryMediaType(type, ['image/*']) });
  */
-export function buildRestApiEvent(request: HttpRequestSnapshot, options: RestApiEventOptions): RestApiEvent {
+export function proxyV1Request(
+  request: HttpRequestSnapshot,
+  options: { traceId: string; base64Body: (contentType: string | undefined) => boolean },
+): Pick<
+  RestApiEvent,
+  | 'headers'
+  | 'multiValueHeaders'
+  | 'queryStringParameters'
+  | 'multiValueQueryStringParameters'
+  | 'body'
+  | 'isBase64Encoded'
+> & { identity: RestIdentity } {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   const names = new Map<string, string>();
@@ -145,7 +156,7 @@ export function buildRestApiEvent(request: HttpRequestSnapshot, options: RestApi
   let body: string | null = null;
   let isBase64Encoded = false;
   if (request.body.byteLength > 0) {
-    if (isBinaryMediaType(firstHeader(request.rawHeaders, 'content-type'), options.binaryMediaTypes)) {
+    if (options.base64Body(firstHeader(request.rawHeaders, 'content-type'))) {
       body = request.body.toString('base64');
       isBase64Encoded = true;
     } else {
@@ -153,15 +164,51 @@ export function buildRestApiEvent(request: HttpRequestSnapshot, options: RestApi
     }
   }
 
-  const userAgent = firstHeader(request.rawHeaders, 'user-agent') ?? null;
   return {
-    resource: options.resource,
-    path: request.rawPath,
-    httpMethod: request.method,
     headers,
     multiValueHeaders,
     queryStringParameters,
     multiValueQueryStringParameters,
+    body,
+    isBase64Encoded,
+    identity: {
+      cognitoIdentityPoolId: null,
+      accountId: null,
+      cognitoIdentityId: null,
+      caller: null,
+      apiKey: null,
+      apiKeyId: null,
+      accessKey: null,
+      sourceIp: request.sourceIp,
+      cognitoAuthenticationType: null,
+      cognitoAuthenticationProvider: null,
+      userArn: null,
+      userAgent: firstHeader(request.rawHeaders, 'user-agent') ?? null,
+      user: null,
+      principalOrgId: null,
+      clientCert: null,
+    },
+  };
+}
+
+/**
+ * Builds the REST proxy event ({@link proxyV1Request}). `rawPath` of the snapshot is the path below the
+ * stage; `requestContext.path` has the stage in front. The body is base64-encoded when its content type is
+ * one of the API's binary media types (API Gateway's rule).
+ *
+ * @example
+ * const event = buildRestApiEvent(snapshot, { apiId: 'api', stage: 'Prod', resource: '/stream', … });
+ */
+export function buildRestApiEvent(request: HttpRequestSnapshot, options: RestApiEventOptions): RestApiEvent {
+  const { identity, body, isBase64Encoded, ...parts } = proxyV1Request(request, {
+    traceId: options.traceId,
+    base64Body: (contentType) => isBinaryMediaType(contentType, options.binaryMediaTypes),
+  });
+  return {
+    resource: options.resource,
+    path: request.rawPath,
+    httpMethod: request.method,
+    ...parts,
     pathParameters: Object.keys(options.pathParameters).length > 0 ? options.pathParameters : null,
     stageVariables: null,
     requestContext: {
@@ -177,23 +224,7 @@ export function buildRestApiEvent(request: HttpRequestSnapshot, options: RestApi
       domainPrefix: options.apiId,
       requestTimeEpoch: request.receivedAt,
       requestId: options.requestId,
-      identity: {
-        cognitoIdentityPoolId: null,
-        accountId: null,
-        cognitoIdentityId: null,
-        caller: null,
-        apiKey: null,
-        apiKeyId: null,
-        accessKey: null,
-        sourceIp: request.sourceIp,
-        cognitoAuthenticationType: null,
-        cognitoAuthenticationProvider: null,
-        userArn: null,
-        userAgent,
-        user: null,
-        principalOrgId: null,
-        clientCert: null,
-      },
+      identity,
       domainName: `${options.apiId}.execute-api.localhost`,
       deploymentId: 'sluice',
       apiId: options.apiId,

@@ -17,7 +17,23 @@ import { decodeComponent } from './request.js';
  */
 export type RestMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS' | 'ANY';
 
-const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'ANY'];
+/**
+ * The methods a route can declare (REST and HTTP APIs alike).
+ *
+ * @example
+ * ROUTE_METHODS.includes('PATCH'); // true
+ */
+export const ROUTE_METHODS: readonly RestMethod[] = [
+  'GET',
+  'POST',
+  'PUT',
+  'DELETE',
+  'PATCH',
+  'HEAD',
+  'OPTIONS',
+  'ANY',
+];
+const METHODS: readonly string[] = ROUTE_METHODS;
 
 /**
  * One route of a REST API.
@@ -112,9 +128,23 @@ export interface RestApi {
 export const DEFAULT_STAGE = 'Prod';
 
 const STAGE = /^[A-Za-z0-9_]{1,128}$/;
-const API_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-function parseResourcePath(path: string, where: string): RouteSegment[] {
+/**
+ * What an API id must look like: a host name label (it is the `<apiId>` of `<apiId>.execute-api.localhost`).
+ *
+ * @example
+ * API_ID.test('serverlesshttpapi'); // true
+ */
+export const API_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Parses a route's resource path into segments, throwing `EmulatorConfigError` (prefixed with `where`) when it
+ * is not `/`, literals, `{name}` and a final `{name+}`.
+ *
+ * @example
+ * parseResourcePath('/items/{id}', 'GET /items/{id}'); // [{ kind: 'literal', value: 'items' }, { kind: 'param', name: 'id' }]
+ */
+export function parseResourcePath(path: string, where: string): RouteSegment[] {
   if (typeof path !== 'string' || !path.startsWith('/')) {
     throw new EmulatorConfigError(`${where}: path must start with "/"; got ${JSON.stringify(path)}.`);
   }
@@ -145,8 +175,13 @@ function parseResourcePath(path: string, where: string): RouteSegment[] {
   });
 }
 
-/** Two paths that differ only in parameter names are the same resource. */
-function resourceKey(segments: readonly RouteSegment[]): string {
+/**
+ * The identity of a resource path: two paths that differ only in parameter names are the same resource.
+ *
+ * @example
+ * resourceKey(parseResourcePath('/items/{id}', '')) === resourceKey(parseResourcePath('/items/{key}', '')); // true
+ */
+export function resourceKey(segments: readonly RouteSegment[]): string {
   return segments
     .map((segment) =>
       segment.kind === 'literal' ? `/${segment.value}` : segment.kind === 'param' ? '/{}' : '/{+}',
@@ -207,7 +242,7 @@ export function resolveRestApis(definitions: readonly RestApiDefinition[] = []):
         throw new EmulatorConfigError(`${where}: method must be one of ${METHODS.join(', ')}.`);
       }
       const segments = parseResourcePath(route.path, where);
-      const normalized = `/${segments.map((segment) => (segment.kind === 'literal' ? segment.value : segment.kind === 'param' ? `{${segment.name}}` : `{${segment.name}+}`)).join('/')}`;
+      const normalized = routePathText(segments);
       const key = `${method} ${resourceKey(segments)}`;
       if (seen.has(key)) throw new EmulatorConfigError(`${where}: declared twice.`);
       seen.add(key);
@@ -241,7 +276,14 @@ export type RestRouteMatch =
   | { kind: 'route'; route: RestRoute; pathParameters: Record<string, string> }
   | { kind: 'no-route' };
 
-function matchSegments(
+/**
+ * Matches the segments of a request path (raw, as sent) against a route's; returns the decoded path
+ * parameters, or undefined when the path does not match.
+ *
+ * @example
+ * matchSegments(route.segments, ['items', '42']); // { id: '42' }
+ */
+export function matchSegments(
   segments: readonly RouteSegment[],
   parts: readonly string[],
 ): Record<string, string> | undefined {
@@ -284,6 +326,27 @@ export function moreSpecific(a: readonly RouteSegment[], b: readonly RouteSegmen
 }
 
 /**
+ * The segments of a request path (raw, as sent), a trailing slash ignored: `/items/42/` → `['items', '42']`.
+ *
+ * @example
+ * pathParts('/'); // []
+ */
+export function pathParts(rawPath: string): string[] {
+  const trimmed = rawPath.length > 1 ? rawPath.replace(/\/$/, '') : rawPath;
+  return trimmed === '/' || trimmed === '' ? [] : trimmed.slice(1).split('/');
+}
+
+/**
+ * The normalised text of a resource path (`/items/{id}`), literals decoded.
+ *
+ * @example
+ * routePathText(parseResourcePath('/a%20b/{id}/', '')); // '/a b/{id}'
+ */
+export function routePathText(segments: readonly RouteSegment[]): string {
+  return `/${segments.map((segment) => (segment.kind === 'literal' ? segment.value : segment.kind === 'param' ? `{${segment.name}}` : `{${segment.name}+}`)).join('/')}`;
+}
+
+/**
  * Finds the route for a method and a path below the stage (raw, as sent). The most specific resource that
  * matches the path wins; then the method, or `ANY`.
  *
@@ -291,8 +354,7 @@ export function moreSpecific(a: readonly RouteSegment[], b: readonly RouteSegmen
  * matchRestRoute(api, 'POST', '/anything/else'); // { kind: 'route', route: ANY /{proxy+}, pathParameters: { proxy: 'anything/else' } }
  */
 export function matchRestRoute(api: RestApi, method: string, rawPath: string): RestRouteMatch {
-  const trimmed = rawPath.length > 1 ? rawPath.replace(/\/$/, '') : rawPath;
-  const parts = trimmed === '/' || trimmed === '' ? [] : trimmed.slice(1).split('/');
+  const parts = pathParts(rawPath);
   let best: { segments: readonly RouteSegment[]; parameters: Record<string, string> } | undefined;
   for (const route of api.routes) {
     const parameters = matchSegments(route.segments, parts);

@@ -33,6 +33,20 @@ export interface IamAuthorizer {
 }
 
 /**
+ * `requestContext.http` of a payload 2.0 event.
+ *
+ * @example
+ * const http: PayloadV2Http = { method: 'GET', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'curl/8.5.0' };
+ */
+export interface PayloadV2Http {
+  method: string;
+  path: string;
+  protocol: string;
+  sourceIp: string;
+  userAgent: string;
+}
+
+/**
  * The payload 2.0 event of a function URL.
  *
  * @example
@@ -53,7 +67,7 @@ export interface FunctionUrlEvent {
     authorizer?: { iam: IamAuthorizer };
     domainName: string;
     domainPrefix: string;
-    http: { method: string; path: string; protocol: string; sourceIp: string; userAgent: string };
+    http: PayloadV2Http;
     requestId: string;
     routeKey: '$default';
     stage: '$default';
@@ -87,23 +101,31 @@ export interface FunctionUrlEventOptions {
 }
 
 /**
- * Builds the payload 2.0 event: header names lower-cased and duplicates comma-joined (`"header2": "h1,h2"`),
+ * The parts of a payload 2.0 event that come from the request alone, shared by function URLs and HTTP APIs
+ * (both send format 2.0): header names lower-cased and duplicates comma-joined (`"header2": "h1,h2"`),
  * `cookies` split from the `Cookie` header (which is also kept), `queryStringParameters` decoded with repeated
  * keys comma-joined, keys without content omitted as AWS omits them, the body base64-encoded unless its content
- * type is text, and the headers Lambda adds (`x-amzn-trace-id`, `x-forwarded-for`, `x-forwarded-port`,
- * `x-forwarded-proto`). `requestContext.http.path` is the percent-decoded `rawPath`.
+ * type is text, and the headers Lambda and API Gateway add (`x-amzn-trace-id`, `x-forwarded-for`,
+ * `x-forwarded-port`, `x-forwarded-proto`). `http.path` is the percent-decoded `rawPath`.
  *
  * @example
- * const event = buildFunctionUrlEvent(snapshot, {
- *   requestId, apiId: 'hello', domainName: 'hello.lambda-url.localhost', traceId, accountId: 'anonymous',
- * });
+ * const parts = payloadV2Request(snapshot, { traceId });
+ * parts.http.method; // 'GET'
  */
-export function buildFunctionUrlEvent(
+export function payloadV2Request(
   request: HttpRequestSnapshot,
-  options: FunctionUrlEventOptions,
-): FunctionUrlEvent {
+  options: { traceId: string; dropAuthorization?: boolean },
+): {
+  rawPath: string;
+  rawQueryString: string;
+  cookies?: string[];
+  headers: Record<string, string>;
+  queryStringParameters?: Record<string, string>;
+  http: PayloadV2Http;
+  body: { body?: string; isBase64Encoded: boolean };
+} {
   const grouped = headerValues(request.rawHeaders);
-  if (options.iam) grouped.delete('authorization');
+  if (options.dropAuthorization) grouped.delete('authorization');
   const headers: Record<string, string> = {};
   for (const [name, values] of grouped) headers[name] = values.join(',');
   headers['x-amzn-trace-id'] ??= options.traceId;
@@ -138,26 +160,50 @@ export function buildFunctionUrlEvent(
   }
 
   return {
-    version: '2.0',
-    routeKey: '$default',
     rawPath: request.rawPath,
     rawQueryString: request.rawQuery,
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(query.size > 0 ? { queryStringParameters } : {}),
+    http: {
+      method: request.method,
+      path,
+      protocol: request.protocol,
+      sourceIp: request.sourceIp,
+      userAgent: firstHeader(request.rawHeaders, 'user-agent') ?? '',
+    },
+    body,
+  };
+}
+
+/**
+ * Builds a function URL's payload 2.0 event ({@link payloadV2Request}); `routeKey` and `stage` are `$default`,
+ * and with `iam` the `authorization` header is not passed on.
+ *
+ * @example
+ * const event = buildFunctionUrlEvent(snapshot, {
+ *   requestId, apiId: 'hello', domainName: 'hello.lambda-url.localhost', traceId, accountId: 'anonymous',
+ * });
+ */
+export function buildFunctionUrlEvent(
+  request: HttpRequestSnapshot,
+  options: FunctionUrlEventOptions,
+): FunctionUrlEvent {
+  const { http, body, ...parts } = payloadV2Request(request, {
+    traceId: options.traceId,
+    dropAuthorization: options.iam !== undefined,
+  });
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    ...parts,
     requestContext: {
       accountId: options.accountId,
       apiId: options.apiId,
       ...(options.iam ? { authorizer: { iam: options.iam } } : {}),
       domainName: options.domainName,
       domainPrefix: options.apiId,
-      http: {
-        method: request.method,
-        path,
-        protocol: request.protocol,
-        sourceIp: request.sourceIp,
-        userAgent: firstHeader(request.rawHeaders, 'user-agent') ?? '',
-      },
+      http,
       requestId: options.requestId,
       routeKey: '$default',
       stage: '$default',
