@@ -26,7 +26,7 @@ import { extractZip } from '../archive/extract.js';
 import { readZip } from '../archive/zip.js';
 import { loadProject } from '../template/load-project.js';
 import { EXIT_CODES, runCli } from './run-cli.js';
-import { projectNameProblem, scaffoldProject } from './scaffold.js';
+import { projectNameProblem, scaffoldProject, sluiceDependency } from './scaffold.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'sluice-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -120,7 +120,7 @@ describe('sluice init', () => {
       name: 'my-stream',
       type: 'module',
       scripts: { dev: 'sluice dev', archive: 'sluice archive', test: expect.stringContaining('node --test') },
-      dependencies: { sluice: expect.stringMatching(/^\^\d/) },
+      dependencies: { sluice: `file:${path.resolve(REPO_ROOT)}` },
       devDependencies: { typescript: expect.any(String), '@types/node': expect.any(String) },
     });
     const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
@@ -164,6 +164,19 @@ describe('sluice init', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Created here-app (function-url) in .:');
     expect(stdout).not.toContain('cd ');
+  });
+
+  it('depends on this sluice checkout when run from source, on the version when installed', async () => {
+    // Regression: the scaffold depended on "sluice": "^0.1.0", which the registry does not have, so
+    // `npm install` in a project made from a source checkout failed with E404.
+    const dir = path.join(work, 'dependency');
+    await scaffoldProject({ directory: dir });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.dependencies.sluice).toBe(`file:${path.resolve(REPO_ROOT)}`);
+    expect(sluiceDependency('/srv/app/node_modules/sluice/')).toMatch(/^\^\d+\.\d+\.\d+$/);
+    expect(sluiceDependency('/home/me/sluice/')).toBe('file:/home/me/sluice');
   });
 
   it('makes a template that loads: a TypeScript function with a streaming AWS_IAM function URL', async () => {

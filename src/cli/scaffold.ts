@@ -29,6 +29,23 @@ export type InitTemplate = (typeof INIT_TEMPLATES)[number];
 /** `src/cli/` in the repository and `dist/cli/` in the package are both two levels below `templates/`. */
 const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
+/** The root of the sluice package this code runs from (the checkout, or `node_modules/sluice`). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The dependency spec a new project gets for sluice: the version when sluice runs from an installed package;
+ * `file:<checkout>` when it runs from a source checkout (not under node_modules), so that `npm install` in the
+ * new project installs this very sluice instead of looking for an unpublished version in the registry.
+ *
+ * @example
+ * sluiceDependency('/home/me/sluice/'); // 'file:/home/me/sluice'
+ * sluiceDependency('/app/node_modules/sluice/'); // '^0.1.0'
+ */
+export function sluiceDependency(packageRoot: string = PACKAGE_ROOT): string {
+  const root = path.resolve(packageRoot);
+  return root.split(path.sep).includes('node_modules') ? `^${SLUICE_VERSION}` : `file:${root}`;
+}
+
 /** Entries a fresh directory may already hold: a `git init` or a Finder visit does not make it "not empty". */
 const IGNORABLE = new Set(['.git', '.DS_Store']);
 
@@ -45,6 +62,8 @@ export interface ScaffoldOptions {
   template?: InitTemplate;
   /** Where the templates are; default the package's `templates/`. */
   templatesDir?: string;
+  /** The project's dependency spec for sluice; default {@link sluiceDependency}. */
+  sluiceDependency?: string;
 }
 
 /**
@@ -138,7 +157,11 @@ export async function scaffoldProject(options: ScaffoldOptions): Promise<Scaffol
   for (const root of [common, variant]) {
     for (const file of await collect(root)) sources.set(file, path.join(root, file));
   }
-  const values: Record<string, string> = { name, sluiceVersion: SLUICE_VERSION, template };
+  const values: Record<string, string> = {
+    name,
+    sluiceDependency: options.sluiceDependency ?? sluiceDependency(),
+    template,
+  };
   const written: string[] = [];
   for (const [file, source] of [...sources].sort(([a], [b]) => (a < b ? -1 : 1))) {
     // npm leaves `.gitignore` out of published packages, so the template stores it as `gitignore`.
