@@ -3,11 +3,14 @@
  * host or path gave, creating an invocation, and logging on behalf of a function.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { ApiContext, FunctionEntry } from '../api-context.js';
 import { functionArn } from '../function-name.js';
-import { Invocation } from '../invocation.js';
+import { Invocation, type InvocationResult } from '../invocation.js';
 import { safeLog } from '../logger.js';
+import type { HeaderList } from './cors.js';
 import type { SigV4Credentials } from './credentials.js';
+import { type FrontError, sendFrontError } from './front-errors.js';
 import type { FrontRouting } from './fronts.js';
 import type { IamAuthorizer } from './url-event.js';
 
@@ -64,6 +67,78 @@ export function frontInvocation(
     responseLimit: init.responseLimit,
     logTail: false,
   });
+}
+
+/**
+ * Starts an invocation the way every front does before the function runs: the event must fit the invoke
+ * limit (else `tooLarge`) and the function must have a free concurrency slot (else `throttled`); refusals are
+ * answered and logged here. Returns the running invocation, or undefined when refused.
+ *
+ * @example
+ * const invocation = startFrontInvocation(context, entry, res, { event, requestId, traceId, streaming: true, tooLarge, throttled, log });
+ * if (!invocation) return;
+ */
+export function startFrontInvocation(
+  context: FrontContext,
+  entry: FunctionEntry,
+  res: ServerResponse,
+  options: {
+    event: unknown;
+    /** The id error responses carry (the front's own: API Gateway's differs from Lambda's). */
+    requestId: string;
+    /** Lambda's request id; default `requestId`. */
+    invocationRequestId?: string;
+    traceId: string;
+    /** Streamed responses may reach 200 MB; buffered ones 6 MB. */
+    streaming: boolean;
+    tooLarge: FrontError;
+    throttled: FrontError;
+    errorHeaders?: HeaderList;
+    log: (message: string) => void;
+  },
+): Invocation | undefined {
+  const { requestId, log } = options;
+  const payload = Buffer.from(JSON.stringify(options.event));
+  const limit = context.limits.requestBytes;
+  if (payload.byteLength > limit) {
+    // Binary bodies are base64-encoded in the event, so the limit is reached before 6 MB of raw body.
+    log(`the event (${payload.byteLength} bytes) is over the ${limit}-byte invoke limit; answering 413.`);
+    sendFrontError(res, options.tooLarge, requestId, options.errorHeaders);
+    return undefined;
+  }
+  const lease = entry.pool.tryAcquire();
+  if (!lease) {
+    log(
+      `the function's reserved concurrency (${entry.config.reservedConcurrency}) is in use; answering 429.`,
+    );
+    sendFrontError(res, options.throttled, requestId, options.errorHeaders);
+    return undefined;
+  }
+  const invocation = frontInvocation(context, entry, {
+    requestId: options.invocationRequestId ?? requestId,
+    payload,
+    traceId: options.traceId,
+    responseLimit: options.streaming
+      ? context.limits.streamedResponseBytes
+      : context.limits.bufferedResponseBytes,
+  });
+  void lease.run(invocation);
+  return invocation;
+}
+
+/**
+ * The whole output of an invocation and its result, for fronts that answer once the function is done
+ * (BUFFERED URLs, non-streaming routes). The output is bounded by the invocation's response limit.
+ *
+ * @example
+ * const { output, result } = await collectInvocation(invocation);
+ */
+export async function collectInvocation(
+  invocation: Invocation,
+): Promise<{ output: Buffer; result: InvocationResult }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
+  return { output: Buffer.concat(chunks), result: await invocation.result };
 }
 
 /**

@@ -13,11 +13,12 @@ import { newTraceId } from '../invoke-request.js';
 import { functionUrlResponse } from './buffered-response.js';
 import { applyCors, type HeaderList, isPreflight, preflightHeaders } from './cors.js';
 import {
+  collectInvocation,
   type FrontContext,
   findFunction,
-  frontInvocation,
   frontLog,
   iamAuthorizer,
+  startFrontInvocation,
 } from './front-context.js';
 import {
   FUNCTION_URL_BAD_GATEWAY,
@@ -150,30 +151,18 @@ export async function handleFunctionUrl(
     accountId: iam ? iam.accountId : 'anonymous',
     ...(iam ? { iam } : {}),
   });
-  const payload = Buffer.from(JSON.stringify(event));
-  if (payload.byteLength > limit) {
-    log(
-      `the event (${payload.byteLength} bytes, the body base64-encoded) is over ${limit} bytes; answering 413.`,
-    );
-    sendFrontError(res, functionUrlTooLarge(limit), requestId, errorHeaders);
-    return;
-  }
-  const lease = entry.pool.tryAcquire();
-  if (!lease) {
-    log(
-      `the function's reserved concurrency (${entry.config.reservedConcurrency}) is in use; answering 429.`,
-    );
-    sendFrontError(res, FUNCTION_URL_THROTTLED, requestId, errorHeaders);
-    return;
-  }
   const streaming = url.invokeMode === 'RESPONSE_STREAM';
-  const invocation = frontInvocation(context, entry, {
+  const invocation = startFrontInvocation(context, entry, res, {
+    event,
     requestId,
-    payload,
     traceId,
-    responseLimit: streaming ? context.limits.streamedResponseBytes : context.limits.bufferedResponseBytes,
+    streaming,
+    tooLarge: functionUrlTooLarge(limit),
+    throttled: FUNCTION_URL_THROTTLED,
+    errorHeaders,
+    log,
   });
-  void lease.run(invocation);
+  if (!invocation) return;
   const baseHeaders: HeaderList = [
     [InvokeHeader.requestId, requestId],
     [InvokeHeader.traceId, traceId],
@@ -196,20 +185,14 @@ export async function handleFunctionUrl(
   }
 
   // BUFFERED: Lambda invokes with Invoke and answers once the payload is complete (bounded by the 6 MB limit).
-  const chunks: Buffer[] = [];
-  for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
-  const result = await invocation.result;
+  const { output, result } = await collectInvocation(invocation);
   if (res.destroyed) return;
   if (result.error) {
     log(`the function failed (${result.error.errorType}); answering 502.`);
     sendFrontError(res, FUNCTION_URL_BAD_GATEWAY, requestId, errorHeaders);
     return;
   }
-  const response = functionUrlResponse(
-    Buffer.concat(chunks),
-    invocation.responseContentType,
-    invocation.responseStreaming,
-  );
+  const response = functionUrlResponse(output, invocation.responseContentType, invocation.responseStreaming);
   if (!response.ok) {
     log(`the function's result is not an HTTP response: ${response.reason}; answering 502.`);
     sendFrontError(res, FUNCTION_URL_BAD_GATEWAY, requestId, errorHeaders);

@@ -15,7 +15,13 @@ import { InvokeHeader } from '../../protocol/index.js';
 import { newTraceId } from '../invoke-request.js';
 import { functionUrlResponse, restProxyResponse } from './buffered-response.js';
 import type { HeaderList } from './cors.js';
-import { apiGatewayRequestId, type FrontContext, frontInvocation, frontLog } from './front-context.js';
+import {
+  apiGatewayRequestId,
+  collectInvocation,
+  type FrontContext,
+  frontLog,
+  startFrontInvocation,
+} from './front-context.js';
 import {
   HTTP_API_INTERNAL_ERROR,
   HTTP_API_NOT_FOUND,
@@ -114,33 +120,22 @@ export async function handleHttpApi(
   const event = v2
     ? buildHttpApiEvent(request, { ...common, routeKey: route.routeKey })
     : buildHttpApiV1Event(request, { ...common, resource: route.path });
-  const payload = Buffer.from(JSON.stringify(event));
-  if (payload.byteLength > limit) {
-    log(`the event (${payload.byteLength} bytes) is over the ${limit}-byte invoke limit; answering 413.`);
-    sendFrontError(res, HTTP_API_TOO_LARGE, requestId, errorHeaders);
-    return;
-  }
-  const lease = entry.pool.tryAcquire();
-  if (!lease) {
-    log(
-      `the function's reserved concurrency (${entry.config.reservedConcurrency}) is in use; answering 429.`,
-    );
-    sendFrontError(res, HTTP_API_THROTTLED, requestId, errorHeaders);
-    return;
-  }
   // The Lambda request id differs from API Gateway's, as on AWS. HTTP APIs invoke with Invoke: never streamed.
-  const invocation = frontInvocation(context, entry, {
-    requestId: randomUUID(),
-    payload,
+  const invocation = startFrontInvocation(context, entry, res, {
+    event,
+    requestId,
+    invocationRequestId: randomUUID(),
     traceId,
-    responseLimit: context.limits.bufferedResponseBytes,
+    streaming: false,
+    tooLarge: HTTP_API_TOO_LARGE,
+    throttled: HTTP_API_THROTTLED,
+    errorHeaders,
+    log,
   });
+  if (!invocation) return;
   const invocationLog = frontLog(context, route.function, invocation.requestId);
-  void lease.run(invocation);
 
-  const chunks: Buffer[] = [];
-  for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
-  const result = await invocation.result;
+  const { output, result } = await collectInvocation(invocation);
   if (res.destroyed) return;
   if (result.error) {
     invocationLog(`the function failed (${result.error.errorType}); answering 500.`);
@@ -150,11 +145,7 @@ export async function handleHttpApi(
   // Format 2.0 results are read with the function URL BUFFERED rules (the developer guide's "API Gateway can
   // infer the response format"); format 1.0 results must be proxy responses.
   const readResult = v2 ? functionUrlResponse : restProxyResponse;
-  const response = readResult(
-    Buffer.concat(chunks),
-    invocation.responseContentType,
-    invocation.responseStreaming,
-  );
+  const response = readResult(output, invocation.responseContentType, invocation.responseStreaming);
   if (!response.ok) {
     invocationLog(`the function's result is not an HTTP response: ${response.reason}; answering 500.`);
     sendFrontError(res, HTTP_API_INTERNAL_ERROR, requestId, errorHeaders);

@@ -15,7 +15,13 @@ import { InvokeHeader } from '../../protocol/index.js';
 import { newTraceId } from '../invoke-request.js';
 import { restProxyResponse } from './buffered-response.js';
 import type { HeaderList } from './cors.js';
-import { apiGatewayRequestId, type FrontContext, frontInvocation, frontLog } from './front-context.js';
+import {
+  apiGatewayRequestId,
+  collectInvocation,
+  type FrontContext,
+  frontLog,
+  startFrontInvocation,
+} from './front-context.js';
 import {
   REST_BAD_GATEWAY,
   REST_INTERNAL_ERROR,
@@ -102,31 +108,19 @@ export async function handleRestApi(
     traceId,
     binaryMediaTypes: api.binaryMediaTypes,
   });
-  const payload = Buffer.from(JSON.stringify(event));
-  if (payload.byteLength > limit) {
-    log(`the event (${payload.byteLength} bytes) is over the ${limit}-byte invoke limit; answering 413.`);
-    sendFrontError(res, REST_TOO_LARGE, requestId);
-    return;
-  }
-  const lease = entry.pool.tryAcquire();
-  if (!lease) {
-    log(
-      `the function's reserved concurrency (${entry.config.reservedConcurrency}) is in use; answering 429.`,
-    );
-    sendFrontError(res, REST_THROTTLED, requestId);
-    return;
-  }
   // The Lambda request id differs from API Gateway's, as on AWS.
-  const invocation = frontInvocation(context, entry, {
-    requestId: randomUUID(),
-    payload,
+  const invocation = startFrontInvocation(context, entry, res, {
+    event,
+    requestId,
+    invocationRequestId: randomUUID(),
     traceId,
-    responseLimit: route.streaming
-      ? context.limits.streamedResponseBytes
-      : context.limits.bufferedResponseBytes,
+    streaming: route.streaming,
+    tooLarge: REST_TOO_LARGE,
+    throttled: REST_THROTTLED,
+    log,
   });
+  if (!invocation) return;
   const invocationLog = frontLog(context, route.function, invocation.requestId);
-  void lease.run(invocation);
   const baseHeaders: HeaderList = [
     [InvokeHeader.requestId, requestId],
     ['x-amz-apigw-id', apigwId],
@@ -152,20 +146,14 @@ export async function handleRestApi(
     return;
   }
 
-  const chunks: Buffer[] = [];
-  for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
-  const result = await invocation.result;
+  const { output, result } = await collectInvocation(invocation);
   if (res.destroyed) return;
   if (result.error) {
     invocationLog(`the function failed (${result.error.errorType}); answering 502.`);
     sendFrontError(res, REST_BAD_GATEWAY, requestId);
     return;
   }
-  const response = restProxyResponse(
-    Buffer.concat(chunks),
-    invocation.responseContentType,
-    invocation.responseStreaming,
-  );
+  const response = restProxyResponse(output, invocation.responseContentType, invocation.responseStreaming);
   if (!response.ok) {
     invocationLog(`${response.reason}; answering 502.`);
     sendFrontError(res, REST_BAD_GATEWAY, requestId);
