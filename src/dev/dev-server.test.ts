@@ -472,6 +472,35 @@ Resources:
     expect(await invoke(running.server, 'First')).toMatchObject({ status: 200, body: '1' });
   });
 
+  it("reports the template's Runtime and Architectures through ListFunctions and AWS_EXECUTION_ENV", async () => {
+    const template = (runtime: string) => `Resources:
+  Env:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: ${runtime}, Architectures: [arm64], CodeUri: ., Handler: env.handler }
+`;
+    const dir = await project({
+      'template.yaml': template('nodejs20.x'),
+      'env.ts': 'export const handler = async () => process.env.AWS_EXECUTION_ENV;\n',
+    });
+    const running = await dev(dir, { watch: true, watchDebounceMs: 20 });
+    const listed = async () =>
+      (
+        (await (await fetch(`${running.server.url}/2015-03-31/functions/`)).json()) as {
+          Functions: Array<{ FunctionName: string; Runtime: string; Architectures: string[] }>;
+        }
+      ).Functions;
+    expect(await listed()).toMatchObject([
+      { FunctionName: 'Env', Runtime: 'nodejs20.x', Architectures: ['arm64'] },
+    ]);
+    expect(await invoke(running.server, 'Env')).toMatchObject({ body: '"AWS_Lambda_nodejs20.x"' });
+    // A change of Runtime alone builds the same code, and still reloads.
+    running.mark();
+    await save(path.join(dir, 'template.yaml'), template('nodejs22.x'));
+    await running.waitFor(/reloaded in \d+ ms/);
+    expect(await listed()).toMatchObject([{ Runtime: 'nodejs22.x' }]);
+    expect(await invoke(running.server, 'Env')).toMatchObject({ body: '"AWS_Lambda_nodejs22.x"' });
+  });
+
   it('runs a plain JavaScript directory as it is, and restarts it when a file in it changes', async () => {
     const dir = await project({
       'template.yaml': `Resources:

@@ -8,6 +8,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Emulator, startEmulator } from '../emulator/emulator.js';
+import type { FunctionDefinition } from '../emulator/function-config.js';
 import { resolveCredentials } from '../emulator/http/credentials.js';
 import type { HttpApiDefinition, HttpApiRouteDefinition } from '../emulator/http/http-api-routes.js';
 import type { RestApiDefinition, RestMethod } from '../emulator/http/rest-routes.js';
@@ -235,6 +236,27 @@ export function emulatorApiOptions(apis: readonly DevApi[]): {
   };
 }
 
+/**
+ * What the emulator serves for the builds: each definition plus the template's `Runtime` and `Architectures`,
+ * which ListFunctions/GetFunction report and `AWS_EXECUTION_ENV` is derived from.
+ *
+ * @example
+ * await startEmulator({ functions: emulatorFunctions(project, builds) });
+ */
+export function emulatorFunctions(
+  project: TemplateProject,
+  builds: readonly FunctionBuild[],
+): FunctionDefinition[] {
+  return builds.map((build) => {
+    const fn = project.functions.find((candidate) => candidate.logicalId === build.logicalId);
+    const definition: FunctionDefinition = { ...build.definition };
+    if (fn?.runtime !== undefined) definition.runtimeName = fn.runtime;
+    const architecture = fn?.architectures[0];
+    if (architecture === 'x86_64' || architecture === 'arm64') definition.architecture = architecture;
+    return definition;
+  });
+}
+
 function describeProblems(build: FunctionBuild): string {
   const what =
     build.status === 'failed'
@@ -317,7 +339,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     apis = emulatorApis(project, builds);
     try {
       emulator = await startEmulator({
-        functions: builds.map((build) => build.definition),
+        functions: emulatorFunctions(project, builds),
         ...emulatorApiOptions(apis),
         port,
         host,
@@ -426,8 +448,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       err(describeProblems(build));
     }
     const nextApis = emulatorApis(next, nextBuilds);
-    const definitions = (list: readonly FunctionBuild[], apiList: readonly DevApi[]) =>
-      JSON.stringify([list.map((build) => build.definition), apiList]);
+    const definitions = (from: TemplateProject, list: readonly FunctionBuild[], apiList: readonly DevApi[]) =>
+      JSON.stringify([emulatorFunctions(from, list), apiList]);
     const directoryChanged = nextBuilds.some((build) =>
       build.watchTrees.some((tree) =>
         changed.some((file) => file === tree || file.startsWith(`${tree}${path.sep}`)),
@@ -436,7 +458,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     const unchanged =
       !directoryChanged &&
       changed.length > 0 &&
-      definitions(builds, apis) === definitions(nextBuilds, nextApis) &&
+      definitions(project, builds, apis) === definitions(next, nextBuilds, nextApis) &&
       nextBuilds.every((build, index) => build.fingerprint === builds[index]?.fingerprint);
     if (unchanged) {
       builds = nextBuilds;
@@ -448,7 +470,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     }
     try {
       await emulator.reload({
-        functions: nextBuilds.map((build) => build.definition),
+        functions: emulatorFunctions(next, nextBuilds),
         ...emulatorApiOptions(nextApis),
       });
     } catch (error) {

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvocationType } from '../protocol/index.js';
 import { requestEntityTooLarge, resourceNotFound, sendAwsError } from './aws-errors.js';
 import type { BandwidthOptions } from './bandwidth.js';
+import type { BuiltCode } from './code-builder.js';
 import type { EnvironmentPool } from './environment-pool.js';
 import type { FunctionConfig } from './function-config.js';
 import { functionArn, type InvokeApi, isLatest, resolveInvokeTarget } from './function-name.js';
@@ -26,11 +27,15 @@ import type { EmulatorLogger } from './logger.js';
  * A function the emulator serves.
  *
  * @example
- * const entry: FunctionEntry = { config, pool };
+ * const entry: FunctionEntry = { config, code, pool, lastModified: '2025-01-31T09:15:02.123+0000' };
  */
 export interface FunctionEntry {
   config: FunctionConfig;
+  /** The task root and `_HANDLER` it runs with. */
+  code: BuiltCode;
   pool: EnvironmentPool;
+  /** When this definition began to serve (start or reload), in Lambda's `LastModified` format. */
+  lastModified: string;
 }
 
 /**

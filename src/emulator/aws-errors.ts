@@ -153,7 +153,7 @@ export function unknownOperation(method: string, path: string): AwsApiError {
   return {
     status: 404,
     type: 'UnknownOperationException',
-    message: `sluice's emulator serves Invoke and InvokeWithResponseStream; ${method} ${path} is not one of them.`,
+    message: `sluice's emulator serves Invoke, InvokeWithResponseStream, ListFunctions, GetFunction, GetFunctionConfiguration and GetFunctionUrlConfig; ${method} ${path} is not one of them.`,
     messageKey: 'message',
     fault: 'User',
   };

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
 import type { ApiContext, FunctionEntry } from './api-context.js';
 import { sendAwsError, serviceException, unknownOperation } from './aws-errors.js';
 import { AWS_STREAM_BANDWIDTH, type BandwidthOptions } from './bandwidth.js';
@@ -13,6 +14,12 @@ import { type BuiltCode, buildFunctionCode } from './code-builder.js';
 import { sluiceRuntimeCommand } from './default-runtime.js';
 import { EnvironmentPool } from './environment-pool.js';
 import { EmulatorClosedError, EmulatorConfigError } from './errors.js';
+import {
+  handleManagement,
+  lambdaTimestamp,
+  type ManagementContext,
+  matchManagementPath,
+} from './function-api.js';
 import {
   type FunctionConfig,
   type FunctionDefinition,
@@ -272,6 +279,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const runtimeCommand = configs.some((config) => config.runtime === undefined)
       ? sluiceRuntimeCommand()
       : [];
+    // LAMBDA_RUNTIME_DIR of functions run by sluice's runtime: where its bootstrap lives, as /var/runtime
+    // holds the managed runtime on Lambda.
+    const runtimeDir = runtimeCommand.length > 0 ? path.dirname(runtimeCommand.at(-1)!) : undefined;
+    const lastModified = lambdaTimestamp(new Date());
     const built: BuiltCode[] = [];
     const entries = new Map<string, FunctionEntry>();
     try {
@@ -285,10 +296,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           accountId,
           logger,
           runtimeCommand,
+          ...(runtimeDir === undefined ? {} : { runtimeDir }),
           bufferedResponseLimit: limits.bufferedResponseBytes,
           idleTimeoutMs: idleTimeout * 1000,
         });
-        entries.set(config.name, { config, pool });
+        entries.set(config.name, { config, code, pool, lastModified });
       }
     } catch (error) {
       await Promise.all([...entries.values()].map((entry) => entry.pool.close()));
@@ -357,9 +369,22 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     functionNames: served.configs.map((config) => config.name),
   };
 
+  /** The emulator's base URL, once it listens. */
+  let baseUrl = '';
+  const management: ManagementContext = {
+    region,
+    accountId,
+    functions: () => [...served.entries.values()],
+    lookup: (name) => served.entries.get(name),
+    functionUrl: (name) =>
+      served.entries.get(name)?.config.url && baseUrl !== ''
+        ? `${baseUrl}${FUNCTION_URL_PATH_PREFIX}${name}/`
+        : undefined,
+  };
+
   let closing = false;
   const handler = (listener: FrontListener) => (req: IncomingMessage, res: ServerResponse) => {
-    void route(fronts, req, res, closing, listener).catch((error: unknown) => {
+    void route(fronts, management, req, res, closing, listener).catch((error: unknown) => {
       safeLog(logger, {
         functionName: '-',
         requestId: undefined,
@@ -399,6 +424,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
   const urlHost = hostForUrl(host);
   const url = `http://${urlHost}:${port}`;
+  baseUrl = url;
   const localInvokeUrl =
     localInvokePort === undefined
       ? localInvoke.listen
@@ -533,6 +559,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 
 async function route(
   context: FrontContext,
+  management: ManagementContext,
   req: IncomingMessage,
   res: ServerResponse,
   closing: boolean,
@@ -550,10 +577,15 @@ async function route(
     await serveFront(context, front, req, res, requestId);
     return;
   }
-  const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-  const match = req.method === 'POST' ? matchInvokePath(path) : undefined;
+  const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
+  const read = matchManagementPath(req.method ?? 'GET', pathname);
+  if (read) {
+    handleManagement(management, req, res, read, requestId);
+    return;
+  }
+  const match = req.method === 'POST' ? matchInvokePath(pathname) : undefined;
   if (!match) {
-    sendAwsError(res, requestId, unknownOperation(req.method ?? 'GET', path));
+    sendAwsError(res, requestId, unknownOperation(req.method ?? 'GET', pathname));
     return;
   }
   if (match.api === 'invoke') await handleInvoke(context, req, res, match.label, requestId);

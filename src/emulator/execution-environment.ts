@@ -59,6 +59,8 @@ export interface EnvironmentSettings {
   logger: EmulatorLogger;
   /** argv of the runtime when the function names none (sluice's own). */
   runtimeCommand: readonly string[];
+  /** `LAMBDA_RUNTIME_DIR` when `runtimeCommand` runs the function: the directory of sluice's runtime. */
+  runtimeDir?: string;
   /** Largest buffered response a runtime may post (Lambda: 6 MiB + 100 bytes). */
   bufferedResponseLimit: number;
   /** Called once when the environment dies (crash, timeout, kill): it must not be reused. */
@@ -252,6 +254,19 @@ export class ExecutionEnvironment {
   #environmentVariables(address: string): NodeJS.ProcessEnv {
     const { config, code, region } = this.#settings;
     const credentials = 'SLUICELOCALEMULATOR';
+    const platform: NodeJS.ProcessEnv = {};
+    // Lambda sets AWS_EXECUTION_ENV for managed runtimes only (`AWS_Lambda_nodejs20.x`); custom runtimes
+    // (`provided.*`) run without it.
+    if (!config.runtimeName.startsWith('provided')) {
+      platform.AWS_EXECUTION_ENV = `AWS_Lambda_${config.runtimeName}`;
+    }
+    // On Lambda, LAMBDA_RUNTIME_DIR is /var/runtime, where the managed runtime lives. Locally the only such
+    // directory is sluice's own runtime's; a function with its own runtime command (a `bootstrap`, or
+    // aws-lambda-ric) gets none rather than a guess, since code that reads the variable looks for the
+    // runtime's files there.
+    if (config.runtime === undefined && this.#settings.runtimeDir !== undefined) {
+      platform.LAMBDA_RUNTIME_DIR = this.#settings.runtimeDir;
+    }
     return {
       // Only what Lambda sets, plus PATH so that `node` and friends resolve; not the emulator's environment.
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -268,6 +283,10 @@ export class ExecutionEnvironment {
       [RuntimeEnv.region]: region,
       AWS_DEFAULT_REGION: region,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      ...platform,
+      // Set by Lambda for every function, traced or not ("Lambda sets this value to LOG_ERROR by default", AWS
+      // Lambda developer guide, Using AWS X-Ray): the X-Ray SDK logs instead of throwing without a segment.
+      AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
       // Placeholder credentials: SDK clients in the function construct, and fail on use unless pointed at a
       // local endpoint.
       AWS_ACCESS_KEY_ID: credentials,

@@ -10,6 +10,9 @@ describe('resolveFunctionConfig', () => {
       codeKind: 'directory',
       handler: 'index.handler',
       runtime: undefined,
+      runtimeName: 'nodejs20.x',
+      description: '',
+      architecture: 'x86_64',
       timeout: 3,
       memorySize: 128,
       environment: {},
@@ -36,8 +39,24 @@ describe('resolveFunctionConfig', () => {
     ).toEqual(['node', 'ric.mjs', 'index.handler']);
   });
 
+  it("names the runtime nodejs20.x for sluice's runtime and provided.al2023 for a runtime command", () => {
+    expect(resolveFunctionConfig({ name: 'f', code: 'fn', runtime: './bootstrap' }).runtimeName).toBe(
+      'provided.al2023',
+    );
+    expect(
+      resolveFunctionConfig({ name: 'f', code: 'fn', runtime: './bootstrap', runtimeName: 'provided.al2' })
+        .runtimeName,
+    ).toBe('provided.al2');
+    expect(resolveFunctionConfig({ name: 'f', code: 'fn', runtimeName: 'nodejs22.x' }).runtimeName).toBe(
+      'nodejs22.x',
+    );
+  });
+
   it.each([
     [{ name: 'bad name', code: 'fn' }, /name "bad name" is invalid/],
+    [{ name: 'f', code: 'fn', runtimeName: 'nodejs 20' }, /runtimeName must be/],
+    [{ name: 'f', code: 'fn', description: 'x'.repeat(257) }, /description must be/],
+    [{ name: 'f', code: 'fn', architecture: 'mips' }, /architecture must be x86_64 or arm64/],
     [{ name: 'f', code: 'fn', timeout: 901 }, /timeout must be a number from/],
     [{ name: 'f', code: 'fn', memorySize: 64 }, /memorySize/],
     [{ name: 'f', code: 'fn', reservedConcurrency: 1.5 }, /reservedConcurrency must be an integer/],

@@ -23,6 +23,15 @@ export type InvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
 export type FunctionUrlAuthType = 'NONE' | 'AWS_IAM';
 
 /**
+ * The instruction set a function is declared for (Lambda's `Architectures`, which holds exactly one). Reported by
+ * the management APIs; the function runs on the host's architecture whatever it says.
+ *
+ * @example
+ * const architecture: Architecture = 'arm64';
+ */
+export type Architecture = 'x86_64' | 'arm64';
+
+/**
  * A function URL's CORS settings (Lambda's `Cors`, camel-cased).
  *
  * @example
@@ -120,6 +129,17 @@ export interface FunctionDefinition {
    * runtime: ['node', 'node_modules/aws-lambda-ric/bin/index.mjs', 'index.handler'] // AWS's Node runtime client
    */
   runtime?: string | readonly string[];
+  /**
+   * Lambda's `Runtime` identifier (`nodejs20.x`, `provided.al2023`): what `GetFunction` and `ListFunctions`
+   * report, and the source of `AWS_EXECUTION_ENV` (`AWS_Lambda_nodejs20.x`; unset for `provided.*`, as on
+   * Lambda). It does not choose what runs: `runtime` does. Default `nodejs20.x` with sluice's own runtime,
+   * `provided.al2023` with a runtime command.
+   */
+  runtimeName?: string;
+  /** Lambda's `Description`, reported by `GetFunction` and `ListFunctions`; at most 256 characters. Default empty. */
+  description?: string;
+  /** Reported as `Architectures`; default `x86_64`, as on Lambda. Not enforced: the host's architecture runs. */
+  architecture?: Architecture;
   /** Seconds, 1–900 (AWS's range; fractions allowed for tests). Default 3, as on Lambda. */
   timeout?: number;
   /** MB, 128–10240. Default 128, as on Lambda. Reported to the function; not enforced. */
@@ -153,6 +173,10 @@ export interface FunctionConfig {
   readonly handler: string;
   /** argv of the runtime command; undefined means sluice's own runtime. */
   readonly runtime: readonly string[] | undefined;
+  /** Lambda's `Runtime` identifier, e.g. `nodejs20.x`. */
+  readonly runtimeName: string;
+  readonly description: string;
+  readonly architecture: Architecture;
   readonly timeout: number;
   readonly memorySize: number;
   readonly environment: Readonly<Record<string, string>>;
@@ -175,6 +199,11 @@ export const FUNCTION_DEFAULTS = {
   reservedConcurrency: 10,
   directoryHandler: 'index.handler',
   sourceHandler: 'handler',
+  /** `runtimeName` of a function run by sluice's own runtime (a Node.js runtime). */
+  runtimeName: 'nodejs20.x',
+  /** `runtimeName` of a function run by its own runtime command (a custom runtime). */
+  customRuntimeName: 'provided.al2023',
+  architecture: 'x86_64' as Architecture,
 } as const;
 
 /**
@@ -215,6 +244,8 @@ export const RESERVED_ENVIRONMENT_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+/** Printable ASCII without spaces: the value lands in `AWS_EXECUTION_ENV` and in API responses. */
+const RUNTIME_NAME = /^[\x21-\x7e]{1,128}$/;
 const ENVIRONMENT_KEY = /^[a-zA-Z]([a-zA-Z0-9_])*$/;
 
 function fail(name: string, message: string): never {
@@ -300,6 +331,24 @@ export function resolveFunctionConfig(
     environment[key] = value;
   }
 
+  const runtimeName =
+    definition.runtimeName ??
+    (runtime === undefined ? FUNCTION_DEFAULTS.runtimeName : FUNCTION_DEFAULTS.customRuntimeName);
+  if (typeof runtimeName !== 'string' || !RUNTIME_NAME.test(runtimeName)) {
+    fail(
+      name,
+      `runtimeName must be a Lambda runtime identifier such as "nodejs20.x"; got ${JSON.stringify(runtimeName)}.`,
+    );
+  }
+  const description = definition.description ?? '';
+  if (typeof description !== 'string' || description.length > 256) {
+    fail(name, 'description must be a string of at most 256 characters.');
+  }
+  const architecture = definition.architecture ?? FUNCTION_DEFAULTS.architecture;
+  if (architecture !== 'x86_64' && architecture !== 'arm64') {
+    fail(name, `architecture must be x86_64 or arm64; got ${JSON.stringify(architecture)}.`);
+  }
+
   const invokeMode = definition.invokeMode ?? FUNCTION_DEFAULTS.invokeMode;
   if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM') {
     fail(name, `invokeMode must be BUFFERED or RESPONSE_STREAM; got ${JSON.stringify(invokeMode)}.`);
@@ -312,6 +361,9 @@ export function resolveFunctionConfig(
     url: resolveUrl(name, definition.url, invokeMode),
     handler,
     runtime,
+    runtimeName,
+    description,
+    architecture,
     timeout: inRange(name, 'timeout', definition.timeout, FUNCTION_DEFAULTS.timeout, 0.001, 900, false),
     memorySize: inRange(
       name,

@@ -1,6 +1,6 @@
 /**
  * sluice/emulator: a local Lambda service that streams. Real AWS clients (the SDKs' `Invoke` and
- * `InvokeWithResponseStream`, HTTP clients of function URLs and API Gateway REST and HTTP APIs) talk to it unchanged; real runtimes (sluice's own, AWS's Node runtime client, a
+ * `InvokeWithResponseStream`, `ListFunctions` and `GetFunction*`, HTTP clients of function URLs and API Gateway REST and HTTP APIs) talk to it unchanged; real runtimes (sluice's own, AWS's Node runtime client, a
  * compiled `bootstrap`) run in it through the Runtime API.
  *
  * @example
@@ -42,6 +42,7 @@ export {
   encodePayloadChunk,
 } from './event-stream.js';
 export {
+  type Architecture,
   FUNCTION_DEFAULTS,
   type FunctionConfig,
   type FunctionDefinition,
