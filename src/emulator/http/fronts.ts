@@ -157,6 +157,10 @@ export function matchFront(
     );
   }
   if (listener === 'local-invoke' && path.endsWith(routing.invokeEndpoint)) return { kind: 'local-invoke' };
+  // The invoke endpoint may be set to a Lambda API path: the Swift README's
+  // LOCAL_LAMBDA_INVOCATION_ENDPOINT=/2015-03-31/functions/function/invocations (the path of AWS's emulator).
+  // Whoever configured it wants the local endpoint there, so it wins over the Lambda API.
+  if (path === routing.invokeEndpoint) return { kind: 'local-invoke' };
   if (method === 'POST' && LAMBDA_API_PATH.test(path)) return undefined;
   if (path.startsWith(FUNCTION_URL_PATH_PREFIX)) {
     const rest = path.slice(FUNCTION_URL_PATH_PREFIX.length);
@@ -185,7 +189,6 @@ export function matchFront(
       };
     }
   }
-  if (path === routing.invokeEndpoint) return { kind: 'local-invoke' };
   return restTarget(routing.apis, method, path, query);
 }
 

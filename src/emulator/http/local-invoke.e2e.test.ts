@@ -96,6 +96,18 @@ describe('the local /invoke endpoint on its own listener', () => {
     expect(body.endsWith('\0\0\0\0\0\0\0\0Echo: "request-1"\n')).toBe(true);
   });
 
+  it('serves a configured endpoint on the main port too, even where the Lambda API has the same path', async () => {
+    // Regression: LOCAL_LAMBDA_INVOCATION_ENDPOINT=/2015-03-31/functions/function/invocations (the Swift
+    // README's example) sent POSTs on the main port to the Lambda Invoke API, which knows no function named
+    // "function" and answered 404, instead of the local endpoint the user configured.
+    const result = await nodeRequest(`${emulator.url}/2015-03-31/functions/function/invocations`, {
+      method: 'POST',
+      body: '"request-2"',
+    });
+    expect(result.status).toBe(200);
+    expect(result.body.toString().endsWith('\0\0\0\0\0\0\0\0Echo: "request-2"\n')).toBe(true);
+  });
+
   it('matches the endpoint by suffix on its own listener, as the Swift server does', async () => {
     const endpoint = new URL(emulator.endpoints.localInvoke!);
     const result = await nodeRequest(`${endpoint.origin}/anything${endpoint.pathname}`, {
