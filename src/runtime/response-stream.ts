@@ -44,9 +44,13 @@ export class ResponseStream extends Writable {
       this.#settle = resolve as (reply: Promise<RuntimeApiReply>) => void;
     });
     this.#completion.catch(() => {});
-    // Errors (a write after end, a broken connection) fail the invocation through _destroy; they must not
-    // reach the process as an unhandled 'error' event.
-    this.on('error', () => {});
+    // Errors (a write after end, a broken connection) must not reach the process as an unhandled 'error'
+    // event: a broken connection fails the invocation through _destroy; a write after end() only loses data.
+    this.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ERR_STREAM_WRITE_AFTER_END') {
+        console.warn('The handler wrote to the response stream after end(); that data was dropped.');
+      }
+    });
   }
 
   /**
@@ -140,7 +144,10 @@ export class ResponseStream extends Writable {
    * Returns false when it is too late, because the end of the body is already on its way.
    */
   fail(error: ErrorDocument): boolean {
-    if (this.#sinkEnded) return false;
+    // Once the handler called end(), the response is complete from its side: an error after that cannot be
+    // reported (AWS's runtime cannot either), whether or not earlier writes are still draining. Deciding on
+    // writableEnded, not on when the transport got the end, keeps the outcome independent of timing.
+    if (this.#sinkEnded || (this.writableEnded && !this.destroyed)) return false;
     this.#failure = error;
     // Bypass end()'s prelude hook: a failed response that never wrote must not start with a prelude.
     if (!this.writableEnded && !this.destroyed) super.end();

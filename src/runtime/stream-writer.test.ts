@@ -257,6 +257,20 @@ describe('ResponseStreamWriter backpressure', () => {
     expect(Buffer.concat(sink.chunks).length).toBe(50 * 512);
   });
 
+  it('rejects finish() on a stream that failed, instead of leaving it pending', async () => {
+    // Regression: once the response stream was destroyed (a reset connection), end() emitted nothing more and
+    // finish() never settled, so a handler that caught the write error and returned hung until its timeout.
+    const stream = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(new Error('connection reset'));
+      },
+    }) as LambdaResponseStream;
+    stream.setContentType = () => {};
+    const writer = new ResponseStreamWriter(stream);
+    await expect(writer.write('data')).rejects.toThrow('connection reset');
+    await expect(writer.finish()).rejects.toThrow('connection reset');
+  });
+
   it('rejects a pending write when the stream fails', async () => {
     const stream = new Writable({
       highWaterMark: 1,

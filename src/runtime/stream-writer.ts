@@ -90,6 +90,12 @@ function writeTo(stream: LambdaResponseStream, chunk: string | Uint8Array): Prom
 /** Ends a Node-style stream and resolves once it finished. */
 function endStream(stream: LambdaResponseStream): Promise<void> {
   if (stream.writableFinished) return Promise.resolve();
+  // A destroyed stream emits nothing more ('close' already fired): end() would leave the promise pending.
+  if (stream.destroyed) {
+    return Promise.reject(
+      stream.errored ?? new Error('The response stream was destroyed before it finished.'),
+    );
+  }
   return new Promise((resolve, reject) => {
     const settle = (error?: Error | null) => {
       stream.off('finish', onFinish);

@@ -136,6 +136,18 @@ describe('buildFunctionUrlEvent', () => {
     expect(Buffer.from(event.body!, 'base64').equals(body)).toBe(true);
   });
 
+  it('base64-encodes a text body that is not valid UTF-8, so no byte is lost', () => {
+    // Regression: a text/plain body with invalid UTF-8 was decoded into U+FFFD replacement characters with
+    // isBase64Encoded false, and the function could never recover the bytes sent.
+    const body = Buffer.from([0xff, 0xfe, 0x00, 0x61, 0x62, 0x63]);
+    const event = buildFunctionUrlEvent(
+      snapshot({ method: 'POST', rawHeaders: ['Content-Type', 'text/plain'], body }),
+      options,
+    );
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body!, 'base64').equals(body)).toBe(true);
+  });
+
   it('for AWS_IAM, drops Authorization, keeps the x-amz-* headers and adds authorizer.iam', () => {
     const iam = {
       accessKey: 'AKIAIOSFODNN7EXAMPLE',

@@ -3,6 +3,7 @@
  * (urls-invocation.md) and as captured from real function URLs (aws/aws-lambda-go `lambdaurl/testdata`,
  * http-fronts.md §1.2). Pure: a request snapshot in, the event out.
  */
+import { isUtf8 } from 'node:buffer';
 import {
   firstHeader,
   formatRequestTime,
@@ -154,9 +155,12 @@ export function payloadV2Request(
 
   let body: { body?: string; isBase64Encoded: boolean } = { isBase64Encoded: false };
   if (request.body.byteLength > 0) {
-    body = isTextContentType(firstHeader(request.rawHeaders, 'content-type'))
-      ? { body: request.body.toString('utf8'), isBase64Encoded: false }
-      : { body: request.body.toString('base64'), isBase64Encoded: true };
+    // Text only when it decodes losslessly: a `text/plain` body that is not valid UTF-8 would be mangled into
+    // U+FFFD and unrecoverable, so it is base64-encoded like a binary body (localstack applies a similar check).
+    body =
+      isTextContentType(firstHeader(request.rawHeaders, 'content-type')) && isUtf8(request.body)
+        ? { body: request.body.toString('utf8'), isBase64Encoded: false }
+        : { body: request.body.toString('base64'), isBase64Encoded: true };
   }
 
   return {
