@@ -48,7 +48,7 @@ export type StreamifyHandlerFunction<TEvent = unknown> = (
 ) => Promise<unknown>;
 
 export interface StreamifyOptions {
-  /** Bytes the response stream buffers before `write()` returns false. */
+  /** Bytes the response stream holds, beyond what its connection has accepted, before `write()` returns false. */
   highWaterMark?: number;
 }
 

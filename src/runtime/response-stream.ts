@@ -16,7 +16,10 @@ type WriteCallback = (error?: Error | null) => void;
 export type BeforeFirstWriteHook = (write: (chunk: string | Uint8Array) => void) => void;
 
 export interface ResponseStreamOptions {
-  /** Bytes buffered before `write()` returns false (`streamifyResponse`'s `highWaterMark`). */
+  /**
+   * Bytes the stream holds, beyond what the connection to the Runtime API has accepted, before `write()`
+   * returns false (`streamifyResponse`'s `highWaterMark`). Chunks the connection takes at once do not count.
+   */
   highWaterMark?: number;
 }
 
