@@ -155,6 +155,8 @@ export class ExecutionEnvironment {
   #initDurationMs: number | undefined;
   #initError: InvocationError | undefined;
   #lastRequestId: string | undefined;
+  /** The invocation whose END and REPORT are pending: late output still belongs to its log tail. */
+  #settling: Invocation | undefined;
   #killing = false;
   #deathNotified = false;
   /** Deadline of the last invocation while its runtime has not yet asked for the next one. */
@@ -241,7 +243,7 @@ export class ExecutionEnvironment {
   #functionLog(
     source: 'stdout' | 'stderr' | 'platform',
     line: string,
-    invocation = this.#active?.invocation,
+    invocation = this.#active?.invocation ?? this.#settling,
   ): void {
     invocation?.log.append(`${line}\n`);
     this.#log(source, line, invocation?.requestId ?? this.#lastRequestId);
@@ -568,10 +570,15 @@ export class ExecutionEnvironment {
       invocation.settle(error);
     };
     if (!invocation.wantsLogTail) invocation.settle(error);
-    // Output written just before the response may still be in the pipe: let it arrive before END.
+    // Output written just before the response may still be in the pipe, and may be read after the invocation
+    // stopped being the active one (the socket and the pipe are separate events): until END it still counts.
+    this.#settling = invocation;
     const pending: Promise<void> = sleep(LOG_SETTLE_MS)
       .then(report)
-      .finally(() => this.#reports.delete(pending));
+      .finally(() => {
+        if (this.#settling === invocation) this.#settling = undefined;
+        this.#reports.delete(pending);
+      });
     this.#reports.add(pending);
   }
 

@@ -182,3 +182,19 @@ export class Invocation {
     this.#resolve(result);
   }
 }
+
+/**
+ * The whole output of an invocation and its result, for callers that answer once the function is done
+ * (Invoke, BUFFERED function URLs, non-streaming routes). The output is bounded by the invocation's response
+ * limit.
+ *
+ * @example
+ * const { output, result } = await collectInvocation(invocation);
+ */
+export async function collectInvocation(
+  invocation: Invocation,
+): Promise<{ output: Buffer; result: InvocationResult }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
+  return { output: Buffer.concat(chunks), result: await invocation.result };
+}

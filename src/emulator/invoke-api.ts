@@ -18,6 +18,7 @@ import {
   prepareInvocation,
 } from './api-context.js';
 import { sendAwsError, tooManyRequests } from './aws-errors.js';
+import { collectInvocation } from './invocation.js';
 import { safeLog } from './logger.js';
 
 /**
@@ -58,10 +59,8 @@ export async function handleInvoke(
   }
   const invocation = createInvocation(prepared, requestId, context.limits.bufferedResponseBytes);
   void lease.run(invocation);
-  const chunks: Buffer[] = [];
   // Bounded: the Runtime API server stops passing bytes at the buffered-response limit.
-  for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
-  const result = await invocation.result;
+  const { output, result } = await collectInvocation(invocation);
   const responseHeaders: Record<string, string | number> = {
     [InvokeHeader.requestId]: requestId,
     [InvokeHeader.executedVersion]: LATEST_VERSION,
@@ -72,7 +71,7 @@ export async function handleInvoke(
     responseHeaders['Content-Type'] = 'application/json';
     responseHeaders[InvokeHeader.functionError] = UNHANDLED_FUNCTION_ERROR;
   } else {
-    body = Buffer.concat(chunks);
+    body = output;
     responseHeaders['Content-Type'] = invocation.responseContentType ?? 'application/json';
   }
   if (headers.logTail) responseHeaders[InvokeHeader.logResult] = result.logTail.toString('base64');

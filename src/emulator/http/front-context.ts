@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ApiContext, FunctionEntry } from '../api-context.js';
 import { functionArn } from '../function-name.js';
-import { Invocation, type InvocationResult } from '../invocation.js';
+import { Invocation } from '../invocation.js';
 import { safeLog } from '../logger.js';
 import type { HeaderList } from './cors.js';
 import type { SigV4Credentials } from './credentials.js';
@@ -124,21 +124,6 @@ export function startFrontInvocation(
   });
   void lease.run(invocation);
   return invocation;
-}
-
-/**
- * The whole output of an invocation and its result, for fronts that answer once the function is done
- * (BUFFERED URLs, non-streaming routes). The output is bounded by the invocation's response limit.
- *
- * @example
- * const { output, result } = await collectInvocation(invocation);
- */
-export async function collectInvocation(
-  invocation: Invocation,
-): Promise<{ output: Buffer; result: InvocationResult }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
-  return { output: Buffer.concat(chunks), result: await invocation.result };
 }
 
 /**

@@ -9,11 +9,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvokeHeader } from '../../protocol/index.js';
+import { collectInvocation } from '../invocation.js';
 import { newTraceId } from '../invoke-request.js';
 import { functionUrlResponse } from './buffered-response.js';
 import { applyCors, type HeaderList, isPreflight, preflightHeaders } from './cors.js';
 import {
-  collectInvocation,
   type FrontContext,
   findFunction,
   frontLog,

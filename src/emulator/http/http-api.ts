@@ -12,16 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvokeHeader } from '../../protocol/index.js';
+import { collectInvocation } from '../invocation.js';
 import { newTraceId } from '../invoke-request.js';
 import { functionUrlResponse, restProxyResponse } from './buffered-response.js';
 import type { HeaderList } from './cors.js';
-import {
-  apiGatewayRequestId,
-  collectInvocation,
-  type FrontContext,
-  frontLog,
-  startFrontInvocation,
-} from './front-context.js';
+import { apiGatewayRequestId, type FrontContext, frontLog, startFrontInvocation } from './front-context.js';
 import {
   HTTP_API_INTERNAL_ERROR,
   HTTP_API_NOT_FOUND,
