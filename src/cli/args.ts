@@ -49,3 +49,20 @@ export function parseCommandArgs<T extends CommandOptions>(
   }
   return parsed;
 }
+
+/**
+ * The `-p Name=Value` options of `sluice dev` and `sluice archive`, as `sam deploy --parameter-overrides`
+ * takes them.
+ *
+ * @example
+ * parameterOverrides(['Stage=dev', 'Table=t']); // { Stage: 'dev', Table: 't' }
+ */
+export function parameterOverrides(pairs: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw new UsageError(`--parameter takes Name=Value; got '${pair}'`);
+    out[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type ArchiveProgress, type ArchiveResult, archiveProject } from '../../archive/archive.js';
 import { RUNTIME_LOOP } from '../../archive/runtime-loop.js';
 import { loadProject } from '../../template/load-project.js';
-import { parseCommandArgs } from '../args.js';
+import { parameterOverrides, parseCommandArgs } from '../args.js';
 import { type CliIo, formatBytes } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -34,16 +34,6 @@ Options:
       --region <region>   AWS::Region in the template (default: $AWS_REGION, else us-east-1)
   -h, --help              Show this help
 `;
-
-function parameters(pairs: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs ?? []) {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--parameter takes Name=Value; got '${pair}'`);
-    out[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-  return out;
-}
 
 /**
  * Runs `sluice archive`. Progress and warnings go to stderr, each zip's path to stdout. Resolves with the exit
@@ -74,7 +64,7 @@ export async function archiveCommand(argv: string[], io: CliIo): Promise<number>
   const started = performance.now();
   const project = await loadProject(positionals[0] ?? '.', {
     cwd: io.cwd,
-    parameterOverrides: parameters(values.parameter),
+    parameterOverrides: parameterOverrides(values.parameter),
     ...(values.region ? { region: values.region } : {}),
   });
   for (const warning of project.warnings) io.err(`warning: ${warning}\n`);

@@ -4,7 +4,7 @@
  */
 import { DEV_DEFAULTS, startDev } from '../../dev/dev-server.js';
 import { formatLogEntry } from '../../emulator/logger.js';
-import { parseCommandArgs } from '../args.js';
+import { parameterOverrides, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -39,17 +39,6 @@ Options:
       --region <region>   AWS::Region, and the emulator's (default: $AWS_REGION, else us-east-1)
   -h, --help              Show this help
 `;
-
-/** `-p Name=Value` pairs, as `sluice archive` takes them. */
-function parameters(pairs: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs ?? []) {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--parameter takes Name=Value; got '${pair}'`);
-    out[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-  return out;
-}
 
 function port(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -114,7 +103,7 @@ export async function devCommand(argv: string[], io: CliIo): Promise<number> {
     ...(requestedPort === undefined ? {} : { port: requestedPort }),
     ...(values.host ? { host: values.host } : {}),
     ...(values.region ? { region: values.region } : {}),
-    parameterOverrides: parameters(values.parameter),
+    parameterOverrides: parameterOverrides(values.parameter),
     watch: !values['no-watch'],
     cwd: io.cwd,
     out: io.out,
