@@ -8,7 +8,6 @@ import { RUNTIME_LOOP } from '../../archive/runtime-loop.js';
 import { loadProject } from '../../template/load-project.js';
 import { parameterOverrides, parseCommandArgs } from '../args.js';
 import { type CliIo, formatBytes } from '../context.js';
-import { UsageError } from '../errors.js';
 
 /**
  * `sluice archive --help`.
