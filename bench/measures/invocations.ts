@@ -1,0 +1,67 @@
+/**
+ * Invocation overhead: the smallest buffered function invoked through the Invoke API as fast as one client can,
+ * one at a time and ten at a time, against the floor answering the same request itself.
+ */
+import { type EmulatorProcess, FLOOR_NAME, type FloorProcess, type Runtime } from '../contenders.js';
+import { send, type Target } from '../support/http-client.js';
+import { round } from '../support/stats.js';
+
+export type Concurrency = 'sequential' | '10 concurrent';
+
+/**
+ * @example
+ * const row: InvocationRow = { mode: 'sequential', contender: 'sluice', perSecond: 2100, invocations: 3000 };
+ */
+export interface InvocationRow {
+  mode: Concurrency;
+  contender: string;
+  perSecond: number;
+  invocations: number;
+}
+
+async function rate(target: Target, count: number, workers: number): Promise<number> {
+  let started = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (started < count) {
+        started++;
+        await send(target);
+      }
+    }),
+  );
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+/**
+ * @example
+ * const rows = await measureInvocations(emulator, floor, [SLUICE, RIC], { invocations: 3000 });
+ */
+export async function measureInvocations(
+  emulator: EmulatorProcess,
+  floor: FloorProcess,
+  runtimes: readonly Runtime[],
+  options: { invocations: number },
+): Promise<InvocationRow[]> {
+  const cases = [
+    ...runtimes.map((runtime) => ({ contender: runtime.name, target: emulator.invoke(runtime, 'tiny') })),
+    { contender: FLOOR_NAME, target: floor.target('/tiny') },
+  ];
+  const rows: InvocationRow[] = [];
+  for (const [mode, workers] of [
+    ['sequential', 1],
+    ['10 concurrent', 10],
+  ] as const) {
+    // Warm up: ten environments are started by the first concurrent round, not by the measured one.
+    for (const { target } of cases) await rate(target, Math.max(100, options.invocations / 10), workers);
+    for (const { contender, target } of cases) {
+      rows.push({
+        mode,
+        contender,
+        perSecond: round(await rate(target, options.invocations, workers), 0),
+        invocations: options.invocations,
+      });
+    }
+  }
+  return rows;
+}
