@@ -29,13 +29,9 @@ export default function setup(): void {
     // not built yet
   }
   if (built < newestSource(path.join(root, 'src'))) {
-    execFileSync(
-      process.execPath,
-      [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
-    );
+    // The same steps as `npm run build`: tsc, then the one-file runtime entry (scripts/bundle-bootstrap.mjs).
+    const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    run([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+    run([path.join(root, 'scripts/bundle-bootstrap.mjs')]);
   }
 }
