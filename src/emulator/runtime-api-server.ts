@@ -14,6 +14,7 @@
  *
  * Response bytes go straight into the invocation's body, paused when the caller reads slowly.
  */
+
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,7 @@ import {
   STREAMING_RESPONSE_MODE,
   sanitizeErrorType,
 } from '../protocol/index.js';
+import { ChunkCoalescer } from './chunk-coalescer.js';
 import { type Invocation, type InvocationError, platformError } from './invocation.js';
 
 /**
@@ -360,22 +362,28 @@ export class RuntimeApiServer {
     const declared = Number(single(req.headers['content-length']));
     if (!streaming && Number.isFinite(declared) && declared > limit) overflow();
 
+    // One piece per socket read, not one per chunk the function wrote (see ChunkCoalescer).
+    const coalescer = new ChunkCoalescer((piece) => {
+      if (!invocation.write(piece)) {
+        req.pause();
+        invocation.onResume(() => req.resume());
+      }
+    });
     req.on('data', (chunk: Buffer) => {
       if (oversized) return;
       received += chunk.byteLength;
       if (received > limit) {
+        coalescer.flush();
         const room = limit - (received - chunk.byteLength);
         if (room > 0) invocation.write(chunk.subarray(0, room));
         overflow();
         return;
       }
-      if (!invocation.write(chunk)) {
-        req.pause();
-        invocation.onResume(() => req.resume());
-      }
+      coalescer.push(chunk);
     });
     req.on('end', () => {
       ended = true;
+      coalescer.flush();
       this.#currentRequest = undefined;
       this.#state = 'RuntimeResponseSentState';
       this.#current = undefined;
@@ -395,6 +403,7 @@ export class RuntimeApiServer {
     });
     req.on('close', () => {
       if (ended) return;
+      coalescer.flush();
       // The body ended without its terminating chunk: RAPID's Runtime.TruncatedResponse.
       this.#currentRequest = undefined;
       invocation.endBody();
