@@ -99,9 +99,10 @@ export class Invocation {
   readonly tenantId: string | undefined;
   readonly responseLimit: number;
   readonly wantsLogTail: boolean;
-  /** The function's response bytes, in order, as the runtime sends them. */
-  readonly body: Readable;
-  /** The execution log of this invocation (START…REPORT and the function's output). */
+  /**
+   * The execution log of this invocation (START…REPORT and the function's output), kept only when the caller
+   * wants its tail (`wantsLogTail`).
+   */
   readonly log = new LogTail();
   /** Settles once, after the body has ended. */
   readonly result: Promise<InvocationResult>;
@@ -114,6 +115,10 @@ export class Invocation {
   /** Response bytes passed to the caller side. */
   bytesWritten = 0;
 
+  #body: Readable | undefined;
+  /** Set by `collect()`: the bytes go to this list instead of a stream. */
+  #collected: { chunks: Buffer[]; resolve: (output: Buffer) => void } | undefined;
+  #collecting: Promise<Buffer> | undefined;
   #resume: (() => void) | undefined;
   #bodyEnded = false;
   #settled = false;
@@ -128,7 +133,17 @@ export class Invocation {
     this.tenantId = init.tenantId;
     this.responseLimit = init.responseLimit;
     this.wantsLogTail = init.logTail;
-    this.body = new Readable({
+    this.result = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  /**
+   * The function's response bytes, in order, as the runtime sends them. Created on first use: callers that
+   * answer once the function is done use `collect()` and never need a stream.
+   */
+  get body(): Readable {
+    this.#body ??= new Readable({
       highWaterMark: INVOCATION_BODY_HIGH_WATER_MARK,
       read: () => {
         const resume = this.#resume;
@@ -136,9 +151,7 @@ export class Invocation {
         resume?.();
       },
     });
-    this.result = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
+    return this.#body;
   }
 
   get bodyEnded(): boolean {
@@ -156,6 +169,10 @@ export class Invocation {
   write(chunk: Buffer): boolean {
     if (this.#bodyEnded) return true;
     this.bytesWritten += chunk.byteLength;
+    if (this.#collected) {
+      this.#collected.chunks.push(chunk);
+      return true;
+    }
     return this.body.push(chunk);
   }
 
@@ -169,7 +186,38 @@ export class Invocation {
     if (this.#bodyEnded) return;
     this.#bodyEnded = true;
     this.#resume = undefined;
+    const collected = this.#collected;
+    if (collected) {
+      const { chunks } = collected;
+      collected.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      return;
+    }
     this.body.push(null);
+  }
+
+  /**
+   * The whole body, once it ended. Without a stream when called before any byte was written (the usual case,
+   * right after the invocation is dispatched): the bytes are kept in a list, which the response limit bounds,
+   * and the promise resolves as soon as the body ends. A Readable per invocation, its flowing machinery and its
+   * `end` tick were a measurable share of each Invoke.
+   */
+  collect(): Promise<Buffer> {
+    this.#collecting ??= this.#body
+      ? new Promise((resolve, reject) => {
+          const chunks: Buffer[] = [];
+          const body = this.#body!;
+          if (body.readableEnded) {
+            resolve(Buffer.alloc(0));
+            return;
+          }
+          body.on('data', (chunk: Buffer) => chunks.push(chunk));
+          body.once('end', () => resolve(Buffer.concat(chunks)));
+          body.once('error', reject);
+        })
+      : new Promise((resolve) => {
+          this.#collected = { chunks: [], resolve };
+        });
+    return this.#collecting;
   }
 
   /** Ends the body and settles the result (idempotent: the first outcome wins). */
@@ -194,7 +242,6 @@ export class Invocation {
 export async function collectInvocation(
   invocation: Invocation,
 ): Promise<{ output: Buffer; result: InvocationResult }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
-  return { output: Buffer.concat(chunks), result: await invocation.result };
+  const output = await invocation.collect();
+  return { output, result: await invocation.result };
 }

@@ -3,7 +3,7 @@
  * against the SDK model's enums and lengths), the payload (size-limited, JSON-checked) and the trace header.
  * Errors are Lambda's API errors, ready to send before any response byte.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { InvocationType, InvokeHeader, MAX_CLIENT_CONTEXT_BYTES } from '../protocol/index.js';
 import {
@@ -59,6 +59,15 @@ export function headerSafeJson(value: unknown): string {
   );
 }
 
+/** A trace id's random part: 96 bits of root id, 64 bits of parent id. */
+const TRACE_ID_RANDOM_BYTES = 20;
+/**
+ * Random bytes for trace ids, filled for 200 ids at a time as `crypto.randomUUID()` caches its entropy: two
+ * `randomBytes()` calls per invocation were 3% of the emulator's time at ~1,000 invocations per second.
+ */
+const traceEntropy = Buffer.alloc(TRACE_ID_RANDOM_BYTES * 200);
+let traceEntropyOffset = traceEntropy.byteLength;
+
 /**
  * A new X-Ray trace header, `Root=1-<epoch seconds hex>-<96-bit id>;Parent=<64-bit id>;Sampled=0`.
  *
@@ -69,7 +78,15 @@ export function newTraceId(): string {
   const seconds = Math.floor(Date.now() / 1000)
     .toString(16)
     .padStart(8, '0');
-  return `Root=1-${seconds}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  if (traceEntropyOffset + TRACE_ID_RANDOM_BYTES > traceEntropy.byteLength) {
+    randomFillSync(traceEntropy);
+    traceEntropyOffset = 0;
+  }
+  const start = traceEntropyOffset;
+  traceEntropyOffset += TRACE_ID_RANDOM_BYTES;
+  const root = traceEntropy.toString('hex', start, start + 12);
+  const parent = traceEntropy.toString('hex', start + 12, start + TRACE_ID_RANDOM_BYTES);
+  return `Root=1-${seconds}-${root};Parent=${parent};Sampled=0`;
 }
 
 /**

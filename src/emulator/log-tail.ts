@@ -13,7 +13,8 @@ import { LOG_TAIL_BYTES } from '../protocol/index.js';
  */
 export class LogTail {
   readonly capacity: number;
-  readonly #ring: Buffer;
+  /** Allocated on the first append: most invocations never ask for their tail, and print nothing. */
+  #ring: Buffer | undefined;
   /** Bytes ever appended; the ring holds the last min(total, capacity) of them. */
   #total = 0;
 
@@ -21,7 +22,6 @@ export class LogTail {
     if (!Number.isInteger(capacity) || capacity <= 0)
       throw new RangeError('capacity must be a positive integer');
     this.capacity = capacity;
-    this.#ring = Buffer.alloc(capacity);
   }
 
   /** Bytes currently held (at most `capacity`). */
@@ -36,6 +36,7 @@ export class LogTail {
       this.#total += bytes.byteLength - this.capacity;
       bytes = bytes.subarray(bytes.byteLength - this.capacity);
     }
+    this.#ring ??= Buffer.alloc(this.capacity);
     const start = this.#total % this.capacity;
     const first = Math.min(bytes.byteLength, this.capacity - start);
     this.#ring.set(bytes.subarray(0, first), start);
@@ -45,6 +46,7 @@ export class LogTail {
 
   /** The held bytes, oldest first (a copy). May start inside a UTF-8 sequence, as Lambda's tail may. */
   toBuffer(): Buffer {
+    if (!this.#ring) return Buffer.alloc(0);
     if (this.#total <= this.capacity) return Buffer.from(this.#ring.subarray(0, this.#total));
     const start = this.#total % this.capacity;
     return Buffer.concat([this.#ring.subarray(start), this.#ring.subarray(0, start)]);
