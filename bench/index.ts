@@ -43,7 +43,9 @@ const FULL: BenchSettings = {
   memoryWriteBytes: 64 * 1024,
   memoryReadBytesPerSecond: 100_000_000,
   coldStartSamples: 40,
-  invocations: 3000,
+  invocations: 2000,
+  invocationWarmup: 2000,
+  invocationRounds: 3,
 };
 
 const QUICK: BenchSettings = {
@@ -57,6 +59,8 @@ const QUICK: BenchSettings = {
   memoryReadBytesPerSecond: 50_000_000,
   coldStartSamples: 2,
   invocations: 50,
+  invocationWarmup: 20,
+  invocationRounds: 1,
 };
 
 const { values } = parseArgs({
@@ -121,6 +125,8 @@ if (only.has('ttfb') || only.has('throughput') || only.has('invocations')) {
       log('invocations');
       results.invocations = await measureInvocations(emulator, floor, runtimes, {
         invocations: settings.invocations,
+        warmup: settings.invocationWarmup,
+        rounds: settings.invocationRounds,
       });
     }
   } finally {

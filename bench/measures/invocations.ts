@@ -4,11 +4,13 @@
  */
 import { type EmulatorProcess, FLOOR_NAME, type FloorProcess, type Runtime } from '../contenders.js';
 import { send, type Target } from '../support/http-client.js';
-import { round } from '../support/stats.js';
+import { median, round } from '../support/stats.js';
 
 export type Concurrency = 'sequential' | '10 concurrent';
 
 /**
+ * `perSecond` is the median of interleaved rounds of `invocations` each, after a warm-up.
+ *
  * @example
  * const row: InvocationRow = { mode: 'sequential', contender: 'sluice', perSecond: 2100, invocations: 3000 };
  */
@@ -35,13 +37,13 @@ async function rate(target: Target, count: number, workers: number): Promise<num
 
 /**
  * @example
- * const rows = await measureInvocations(emulator, floor, [SLUICE, RIC], { invocations: 3000 });
+ * const rows = await measureInvocations(emulator, floor, [SLUICE, RIC], { invocations: 2000, warmup: 2000, rounds: 3 });
  */
 export async function measureInvocations(
   emulator: EmulatorProcess,
   floor: FloorProcess,
   runtimes: readonly Runtime[],
-  options: { invocations: number },
+  options: { invocations: number; warmup: number; rounds: number },
 ): Promise<InvocationRow[]> {
   const cases = [
     ...runtimes.map((runtime) => ({ contender: runtime.name, target: emulator.invoke(runtime, 'tiny') })),
@@ -52,13 +54,20 @@ export async function measureInvocations(
     ['sequential', 1],
     ['10 concurrent', 10],
   ] as const) {
-    // Warm up: ten environments are started by the first concurrent round, not by the measured one.
-    for (const { target } of cases) await rate(target, Math.max(100, options.invocations / 10), workers);
-    for (const { contender, target } of cases) {
+    // Warm: a warm execution environment serves invocation after invocation, and both the emulator and the
+    // runtimes run several times slower until V8 has optimised their hot paths (about the first thousand
+    // invocations). The first concurrent round also starts the ten environments, outside any measured round.
+    for (const { target } of cases) await rate(target, options.warmup, workers);
+    const rates = cases.map(() => [] as number[]);
+    for (let round = 0; round < options.rounds; round++) {
+      for (const [index, { target }] of cases.entries())
+        rates[index]!.push(await rate(target, options.invocations, workers));
+    }
+    for (const [index, { contender }] of cases.entries()) {
       rows.push({
         mode,
         contender,
-        perSecond: round(await rate(target, options.invocations, workers), 0),
+        perSecond: round(median(rates[index]!), 0),
         invocations: options.invocations,
       });
     }

@@ -24,7 +24,9 @@ const results: Omit<BenchResults, 'targets'> = {
     memoryWriteBytes: 65536,
     memoryReadBytesPerSecond: 100_000_000,
     coldStartSamples: 40,
-    invocations: 3000,
+    invocations: 2000,
+    invocationWarmup: 2000,
+    invocationRounds: 3,
   },
   runtimes: [SLUICE_NAME, RIC_NAME],
   ttfb: [

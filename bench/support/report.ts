@@ -14,7 +14,7 @@ import type { Machine } from './machine.js';
  * How each measure was run, recorded beside its figures.
  *
  * @example
- * const settings: BenchSettings = { ttfbInvocations: 200, ttfbHoldMs: 10, throughputBytes: 200e6, throughputWriteSizes: [65536, 1024], throughputRuns: 3, memoryBytes: 2 ** 30, memoryWriteBytes: 65536, memoryReadBytesPerSecond: 100e6, coldStartSamples: 40, invocations: 3000 };
+ * const settings: BenchSettings = { ttfbInvocations: 200, ttfbHoldMs: 10, throughputBytes: 200e6, throughputWriteSizes: [65536, 1024], throughputRuns: 3, memoryBytes: 2 ** 30, memoryWriteBytes: 65536, memoryReadBytesPerSecond: 100e6, coldStartSamples: 40, invocations: 2000, invocationWarmup: 2000, invocationRounds: 3 };
  */
 export interface BenchSettings {
   ttfbInvocations: number;
@@ -26,7 +26,10 @@ export interface BenchSettings {
   memoryWriteBytes: number;
   memoryReadBytesPerSecond: number;
   coldStartSamples: number;
+  /** Per round. */
   invocations: number;
+  invocationWarmup: number;
+  invocationRounds: number;
 }
 
 /**
@@ -223,7 +226,7 @@ export function renderResults(results: BenchResults): string {
         row.contender === NODE_E_0_NAME ? '—' : signed(row.overNodeMs, 'ms'),
       ]),
     ),
-    `### Invocations (Invoke API, buffered \`async () => 'ok'\`, warm; ${settings.invocations} each)`,
+    `### Invocations (Invoke API, buffered \`async () => 'ok'\`; after ${settings.invocationWarmup} warm-up invocations, median of ${settings.invocationRounds} interleaved rounds of ${settings.invocations})`,
     table(
       ['mode', 'contender', 'per second'],
       results.invocations.map((row) => [row.mode, row.contender, row.perSecond.toLocaleString('en-US')]),
