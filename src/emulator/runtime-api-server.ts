@@ -12,7 +12,8 @@
  *   its terminating chunk (never with a connection close, never at a chunk boundary), and the 202 is sent only
  *   after the whole body, trailers included, has been read.
  *
- * Response bytes go straight into the invocation's body, paused when the caller reads slowly.
+ * Response bytes go into the invocation's body one piece per socket read (ChunkCoalescer), paused when the
+ * caller reads slowly.
  */
 
 import { once } from 'node:events';
