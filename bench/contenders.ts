@@ -19,6 +19,9 @@ export const SLUICE_BOOTSTRAP = path.join(REPO_ROOT, 'dist/runtime/bootstrap.js'
 
 export type Handler = 'ttfb' | 'stream' | 'tiny';
 
+/** The two fronts a streamed response is measured through. */
+export type StreamingFront = 'function URL' | 'InvokeWithResponseStream';
+
 /**
  * A runtime run by the emulator.
  *
@@ -120,6 +123,22 @@ export async function startEmulatorProcess(runtimes: readonly Runtime[], setting
         body: JSON.stringify(payload),
         eventStream: true,
       };
+    },
+    /**
+     * The same streaming request through either front: `parameters` go in the function URL's query string or
+     * the InvokeWithResponseStream JSON payload, where the handlers read them.
+     */
+    streaming(
+      front: StreamingFront,
+      runtime: Runtime,
+      handler: Handler,
+      parameters: Record<string, number>,
+    ): Target {
+      if (front === 'InvokeWithResponseStream') return this.responseStream(runtime, handler, parameters);
+      const query = new URLSearchParams(
+        Object.entries(parameters).map(([key, value]): [string, string] => [key, String(value)]),
+      );
+      return this.functionUrl(runtime, handler, query.toString());
     },
     /** Invoke (RequestResponse) with an empty JSON payload. */
     invoke(runtime: Runtime, handler: Handler): Target {

@@ -53,10 +53,10 @@ export async function measureMemory(
         streamedResponseBytes: options.bytes + 1024 * 1024,
       });
       try {
-        const target =
-          front === 'function URL'
-            ? emulator.functionUrl(runtime, 'stream', query)
-            : emulator.responseStream(runtime, 'stream', { bytes: options.bytes, chunk: options.writeBytes });
+        const target = emulator.streaming(front, runtime, 'stream', {
+          bytes: options.bytes,
+          chunk: options.writeBytes,
+        });
         const { bytes, seconds } = await readBody(target, options.readBytesPerSecond);
         if (bytes !== options.bytes)
           throw new Error(`${runtime.name}: received ${bytes} of ${options.bytes} bytes`);

@@ -49,10 +49,7 @@ export async function measureThroughput(
           runtimes.map((runtime) => ({
             front,
             contender: runtime.name,
-            target:
-              front === 'function URL'
-                ? emulator.functionUrl(runtime, 'stream', query)
-                : emulator.responseStream(runtime, 'stream', { bytes, chunk: writeBytes }),
+            target: emulator.streaming(front, runtime, 'stream', { bytes, chunk: writeBytes }),
           })),
         ),
       ];

@@ -3,11 +3,17 @@
  * URL and through InvokeWithResponseStream, warm. Contenders take turns sample by sample, so drift in the
  * machine's load falls on all of them alike.
  */
-import { type EmulatorProcess, FLOOR_NAME, type FloorProcess, type Runtime } from '../contenders.js';
+import {
+  type EmulatorProcess,
+  FLOOR_NAME,
+  type FloorProcess,
+  type Runtime,
+  type StreamingFront,
+} from '../contenders.js';
 import { type Target, timeToFirstByte } from '../support/http-client.js';
 import { quantile, round } from '../support/stats.js';
 
-export type Front = 'function URL' | 'InvokeWithResponseStream';
+export type Front = StreamingFront;
 export const FRONTS: readonly Front[] = ['function URL', 'InvokeWithResponseStream'];
 
 /**
@@ -43,10 +49,7 @@ export async function measureTtfb(
   const cases: { front: Front; contender: string; target: Target; samples: number[] }[] = [];
   for (const front of FRONTS) {
     for (const runtime of runtimes) {
-      const target =
-        front === 'function URL'
-          ? emulator.functionUrl(runtime, 'ttfb', query)
-          : emulator.responseStream(runtime, 'ttfb', { hold: options.hold });
+      const target = emulator.streaming(front, runtime, 'ttfb', { hold: options.hold });
       cases.push({ front, contender: runtime.name, target, samples: [] });
     }
     cases.push({ front, contender: FLOOR_NAME, target: floor.target('/ttfb', query), samples: [] });
